@@ -1,0 +1,82 @@
+#include "core/errors.hpp"
+
+namespace hipp {
+
+namespace {
+
+struct CodeInfo {
+  ErrorCode code;
+  ErrorCategory category;
+  std::string_view name;
+};
+
+// One row per ErrorCode, in declaration order.
+constexpr CodeInfo kCodes[] = {
+    {ErrorCode::invalid_url, ErrorCategory::usage, "invalid_url"},
+    {ErrorCode::invalid_method, ErrorCategory::usage, "invalid_method"},
+    {ErrorCode::invalid_target, ErrorCategory::usage, "invalid_target"},
+    {ErrorCode::invalid_header_name, ErrorCategory::usage, "invalid_header_name"},
+    {ErrorCode::invalid_header_value, ErrorCategory::usage, "invalid_header_value"},
+    {ErrorCode::invalid_state, ErrorCategory::usage, "invalid_state"},
+    {ErrorCode::body_length_mismatch, ErrorCategory::usage, "body_length_mismatch"},
+    {ErrorCode::unrewindable_body, ErrorCategory::usage, "unrewindable_body"},
+    {ErrorCode::resolve_failed, ErrorCategory::connection, "resolve_failed"},
+    {ErrorCode::connect_failed, ErrorCategory::connection, "connect_failed"},
+    {ErrorCode::connection_reset, ErrorCategory::connection, "connection_reset"},
+    {ErrorCode::connection_closed, ErrorCategory::connection, "connection_closed"},
+    {ErrorCode::connect_timeout, ErrorCategory::timeout, "connect_timeout"},
+    {ErrorCode::read_timeout, ErrorCategory::timeout, "read_timeout"},
+    {ErrorCode::write_timeout, ErrorCategory::timeout, "write_timeout"},
+    {ErrorCode::pool_timeout, ErrorCategory::timeout, "pool_timeout"},
+    {ErrorCode::total_timeout, ErrorCategory::timeout, "total_timeout"},
+    {ErrorCode::malformed_response, ErrorCategory::protocol, "malformed_response"},
+    {ErrorCode::header_too_large, ErrorCategory::protocol, "header_too_large"},
+    {ErrorCode::too_many_headers, ErrorCategory::protocol, "too_many_headers"},
+    {ErrorCode::chunk_extension_too_large, ErrorCategory::protocol, "chunk_extension_too_large"},
+    {ErrorCode::invalid_chunk, ErrorCategory::protocol, "invalid_chunk"},
+    {ErrorCode::invalid_content_length, ErrorCategory::protocol, "invalid_content_length"},
+    {ErrorCode::conflicting_framing, ErrorCategory::protocol, "conflicting_framing"},
+    {ErrorCode::too_many_informational, ErrorCategory::protocol, "too_many_informational"},
+    {ErrorCode::incomplete_body, ErrorCategory::protocol, "incomplete_body"},
+    {ErrorCode::unexpected_data, ErrorCategory::protocol, "unexpected_data"},
+    {ErrorCode::pool_empty, ErrorCategory::policy, "pool_empty"},
+    {ErrorCode::pool_closed, ErrorCategory::policy, "pool_closed"},
+    {ErrorCode::max_retries, ErrorCategory::policy, "max_retries"},
+    {ErrorCode::tls_failed, ErrorCategory::tls, "tls_failed"},
+    {ErrorCode::decode_failed, ErrorCategory::decode, "decode_failed"},
+};
+
+const CodeInfo& info(ErrorCode code) noexcept {
+  return kCodes[static_cast<std::size_t>(code)];
+}
+
+}  // namespace
+
+constexpr bool codes_in_order() {
+  for (std::size_t i = 0; i < sizeof(kCodes) / sizeof(kCodes[0]); ++i) {
+    if (static_cast<std::size_t>(kCodes[i].code) != i) return false;
+  }
+  return true;
+}
+static_assert(codes_in_order(), "kCodes rows must follow ErrorCode's declaration order");
+static_assert(sizeof(kCodes) / sizeof(kCodes[0]) == static_cast<std::size_t>(ErrorCode::decode_failed) + 1,
+              "every ErrorCode needs a row in kCodes");
+
+ErrorCategory category_of(ErrorCode code) noexcept { return info(code).category; }
+
+std::string_view to_string(ErrorCode code) noexcept { return info(code).name; }
+
+std::string Error::message() const {
+  std::string out(to_string(code));
+  if (!detail.empty()) {
+    out += ": ";
+    out += detail;
+  }
+  return out;
+}
+
+Error make_error(ErrorCode code, std::string detail, ErrorOrigin origin) {
+  return Error{category_of(code), code, origin, std::move(detail)};
+}
+
+}  // namespace hipp

@@ -1,0 +1,89 @@
+// Error values returned by the sans-I/O core.
+//
+// The core never throws for protocol or I/O conditions: it returns an Error
+// inside a Result. The user-facing C++ API maps these to the exception
+// hierarchy in transports/errors.hpp, in one place. "Need more input" is not
+// an error and never appears here.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace hipp {
+
+// What kind of failure this is; decides retry eligibility and the exception type.
+enum class ErrorCategory {
+  connection,  // could not connect, reset, peer closed early
+  timeout,     // a deadline passed
+  protocol,    // the peer broke HTTP
+  tls,         // handshake or certificate failure
+  decode,      // content decoding failed
+  policy,      // a policy refused to continue (retries exhausted, pool closed)
+  usage,       // the caller asked for something invalid
+};
+
+// Which failure exactly. Stable: the C API and the CLI's exit codes map from it.
+enum class ErrorCode {
+  // usage: invalid input from the caller
+  invalid_url,              // LocationParseError
+  invalid_method,           // method is not an RFC 9110 token
+  invalid_target,           // request target holds CR, LF, NUL, space or controls
+  invalid_header_name,      // header name is not a token
+  invalid_header_value,     // header value holds CR, LF or NUL
+  invalid_state,            // an API call that the machine's state does not allow
+  body_length_mismatch,     // more or fewer body bytes than Content-Length promised
+  unrewindable_body,        // a body that cannot be replayed had to be resent
+  // connection
+  resolve_failed,           // DNS resolution failed (curl 6)
+  connect_failed,           // every address refused or was unreachable (curl 7)
+  connection_reset,         // the peer reset or closed while we were sending (curl 56)
+  connection_closed,        // the peer closed before a response started (curl 52)
+  // timeout (curl 28)
+  connect_timeout,
+  read_timeout,
+  write_timeout,
+  pool_timeout,
+  total_timeout,
+  // protocol
+  malformed_response,       // llhttp rejected the bytes
+  header_too_large,         // response head exceeded Limits::max_header_bytes
+  too_many_headers,         // response head exceeded Limits::max_header_count
+  chunk_extension_too_large,// a chunk extension exceeded Limits::max_chunk_extension_bytes
+  invalid_chunk,            // chunk framing broken (size line, CRLF after data)
+  invalid_content_length,   // duplicate-but-different, signed or non-numeric Content-Length
+  conflicting_framing,      // Content-Length together with Transfer-Encoding
+  too_many_informational,   // more 1xx responses than Limits::max_informational
+  incomplete_body,          // the peer closed before the body was complete (curl 18)
+  unexpected_data,          // bytes arrived when no response was expected
+  // policy
+  pool_empty,               // EmptyPoolError: block=true and no connection freed in time
+  pool_closed,              // ClosedPoolError
+  max_retries,              // MaxRetryError
+  // tls
+  tls_failed,
+  // decode
+  decode_failed,
+};
+
+// Whether the failure was detected locally or reported by the remote peer.
+enum class ErrorOrigin { local, remote };
+
+struct Error {
+  ErrorCategory category;
+  ErrorCode code;
+  ErrorOrigin origin = ErrorOrigin::local;
+  std::string detail;  // human-readable context, e.g. the offending header name
+
+  // Human-readable one-liner: "<code name>: <detail>".
+  std::string message() const;
+};
+
+// The category every code belongs to (one table, so they cannot disagree).
+ErrorCategory category_of(ErrorCode code) noexcept;
+// The code's stable snake_case name, e.g. "read_timeout".
+std::string_view to_string(ErrorCode code) noexcept;
+
+// Builds an Error with the category implied by the code.
+Error make_error(ErrorCode code, std::string detail = {}, ErrorOrigin origin = ErrorOrigin::local);
+
+}  // namespace hipp

@@ -1,0 +1,155 @@
+#include "core/message/headers.hpp"
+
+#include <algorithm>
+
+namespace hipp {
+
+namespace {
+
+constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+constexpr bool is_tchar(char c) noexcept {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+Headers::Headers(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  fields_.reserve(fields.size());
+  for (const auto& [name, value] : fields) add(name, value);
+}
+
+void Headers::add(std::string_view name, std::string_view value) {
+  fields_.push_back(HeaderField{std::string(name), std::string(value)});
+}
+
+void Headers::set(std::string_view name, std::string_view value) {
+  auto first = std::find_if(fields_.begin(), fields_.end(),
+                            [&](const HeaderField& f) { return iequals(f.name, name); });
+  if (first == fields_.end()) {
+    add(name, value);
+    return;
+  }
+  first->name.assign(name);
+  first->value.assign(value);
+  fields_.erase(std::remove_if(first + 1, fields_.end(),
+                               [&](const HeaderField& f) { return iequals(f.name, name); }),
+                fields_.end());
+}
+
+bool Headers::set_default(std::string_view name, std::string_view value) {
+  if (contains(name)) return false;
+  add(name, value);
+  return true;
+}
+
+std::size_t Headers::remove(std::string_view name) {
+  auto before = fields_.size();
+  fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
+                               [&](const HeaderField& f) { return iequals(f.name, name); }),
+                fields_.end());
+  return before - fields_.size();
+}
+
+bool Headers::contains(std::string_view name) const noexcept {
+  return std::any_of(fields_.begin(), fields_.end(), [&](const HeaderField& f) { return iequals(f.name, name); });
+}
+
+std::optional<std::string_view> Headers::get(std::string_view name) const noexcept {
+  for (const auto& f : fields_) {
+    if (iequals(f.name, name)) return std::string_view(f.value);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Headers::get_combined(std::string_view name) const {
+  std::optional<std::string> out;
+  for (const auto& f : fields_) {
+    if (!iequals(f.name, name)) continue;
+    if (out) {
+      *out += ", ";
+      *out += f.value;
+    } else {
+      out = f.value;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string_view> Headers::get_all(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const auto& f : fields_) {
+    if (iequals(f.name, name)) out.emplace_back(f.value);
+  }
+  return out;
+}
+
+bool Headers::has_token(std::string_view name, std::string_view token) const {
+  for (const auto& f : fields_) {
+    if (!iequals(f.name, name)) continue;
+    std::string_view rest = f.value;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = trim_ows(rest.substr(0, comma));
+      if (iequals(item, token)) return true;
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return false;
+}
+
+void Headers::extend(const Headers& other) {
+  fields_.insert(fields_.end(), other.fields_.begin(), other.fields_.end());
+}
+
+bool operator==(const Headers& a, const Headers& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& f : a.fields_) {
+    if (a.get_all(f.name) != b.get_all(f.name)) return false;
+  }
+  return true;
+}
+
+bool is_token(std::string_view s) noexcept {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
+}
+
+Result<void> validate_field(std::string_view name, std::string_view value) {
+  if (!is_token(name)) return fail(ErrorCode::invalid_header_name, "header name '" + std::string(name) + "' is not a token");
+  for (char c : value) {
+    if (c == '\r' || c == '\n' || c == '\0') {
+      return fail(ErrorCode::invalid_header_value, "value of header '" + std::string(name) + "' holds CR, LF or NUL");
+    }
+  }
+  return {};
+}
+
+}  // namespace hipp

@@ -1,0 +1,81 @@
+// Headers: a case-insensitive, ordered multimap that keeps the caller's spelling.
+//
+// Order and spelling are kept because they go on the wire exactly as given
+// (some servers care), while lookups ignore ASCII case as RFC 9110 §5.1 says.
+// Values are stored as given; validation of CR/LF/NUL happens where bytes are
+// produced (http1::Connection refuses them), and in validate_field().
+#pragma once
+
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace hipp {
+
+// ASCII case-insensitive equality (header names, schemes, hosts, tokens).
+bool iequals(std::string_view a, std::string_view b) noexcept;
+// ASCII lower-casing.
+std::string to_lower(std::string_view s);
+
+struct HeaderField {
+  std::string name;
+  std::string value;
+};
+
+class Headers {
+ public:
+  using const_iterator = std::vector<HeaderField>::const_iterator;
+
+  Headers() = default;
+  Headers(std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
+
+  // Appends a field, keeping any existing ones of the same name.
+  void add(std::string_view name, std::string_view value);
+  // Replaces every field of this name by one (at the first one's position), or appends.
+  void set(std::string_view name, std::string_view value);
+  // Sets only if no field of this name exists. Returns true if it added one.
+  bool set_default(std::string_view name, std::string_view value);
+  // Removes every field of this name; returns how many were removed.
+  std::size_t remove(std::string_view name);
+
+  bool contains(std::string_view name) const noexcept;
+  // The first value of this name, if any. The view lives until the next mutation.
+  std::optional<std::string_view> get(std::string_view name) const noexcept;
+  // Every value of this name joined by ", " (RFC 9110 §5.3), if any.
+  std::optional<std::string> get_combined(std::string_view name) const;
+  // Every value of this name, in order.
+  std::vector<std::string_view> get_all(std::string_view name) const;
+  // Whether a comma-separated header (Connection, Transfer-Encoding) lists a token.
+  bool has_token(std::string_view name, std::string_view token) const;
+
+  // Appends every field of `other`.
+  void extend(const Headers& other);
+
+  std::size_t size() const noexcept { return fields_.size(); }
+  bool empty() const noexcept { return fields_.empty(); }
+  void clear() noexcept { fields_.clear(); }
+  void reserve(std::size_t n) { fields_.reserve(n); }
+  const_iterator begin() const noexcept { return fields_.begin(); }
+  const_iterator end() const noexcept { return fields_.end(); }
+  const HeaderField& operator[](std::size_t i) const { return fields_[i]; }
+
+  // Multiset equality ignoring name case but not order of same-named values.
+  friend bool operator==(const Headers& a, const Headers& b);
+
+ private:
+  std::vector<HeaderField> fields_;
+};
+
+// RFC 9110 §5.6.2 token characters.
+bool is_token(std::string_view s) noexcept;
+// Checks a field for what we will put on the wire: the name must be a token
+// and the value must not hold CR, LF or NUL (header injection).
+Result<void> validate_field(std::string_view name, std::string_view value);
+
+}  // namespace hipp

@@ -1,0 +1,67 @@
+#include <catch.hpp>
+
+#include "core/message/headers.hpp"
+#include "core/message/method.hpp"
+#include "core/message/status.hpp"
+
+using hipp::Headers;
+
+TEST_CASE("Headers look up names case-insensitively and keep the caller's spelling") {
+  Headers h{{"Content-Type", "text/plain"}, {"X-Trace", "a"}, {"x-trace", "b"}};
+  CHECK(h.get("content-type") == "text/plain");
+  CHECK(h.contains("X-TRACE"));
+  CHECK(h.get_all("X-Trace") == std::vector<std::string_view>{"a", "b"});
+  CHECK(h.get_combined("x-trace") == "a, b");
+  CHECK(h[0].name == "Content-Type");
+  CHECK(h[2].name == "x-trace");
+}
+
+TEST_CASE("Headers::set replaces every same-named field in place of the first") {
+  Headers h{{"A", "1"}, {"B", "2"}, {"a", "3"}};
+  h.set("A", "9");
+  REQUIRE(h.size() == 2);
+  CHECK(h[0].name == "A");
+  CHECK(h[0].value == "9");
+  CHECK(h[1].name == "B");
+}
+
+TEST_CASE("Headers::remove, set_default and has_token") {
+  Headers h{{"Connection", "keep-alive, Close"}, {"Host", "x"}};
+  CHECK(h.has_token("connection", "close"));
+  CHECK_FALSE(h.has_token("connection", "upgrade"));
+  CHECK_FALSE(h.set_default("host", "y"));
+  CHECK(h.get("Host") == "x");
+  CHECK(h.set_default("Accept", "*/*"));
+  CHECK(h.remove("HOST") == 1);
+  CHECK_FALSE(h.contains("host"));
+}
+
+TEST_CASE("Headers equality ignores name case but not same-name value order") {
+  CHECK(Headers{{"A", "1"}, {"B", "2"}} == Headers{{"b", "2"}, {"a", "1"}});
+  CHECK_FALSE(Headers{{"A", "1"}, {"A", "2"}} == Headers{{"A", "2"}, {"A", "1"}});
+}
+
+TEST_CASE("validate_field refuses header injection") {
+  CHECK(hipp::validate_field("X-Ok", "fine value"));
+  CHECK(hipp::validate_field("X-Bad", "a\r\nInjected: 1").error().code == hipp::ErrorCode::invalid_header_value);
+  CHECK(hipp::validate_field("X-Bad", std::string("a\0b", 3)).error().code == hipp::ErrorCode::invalid_header_value);
+  CHECK(hipp::validate_field("Bad Name", "v").error().code == hipp::ErrorCode::invalid_header_name);
+  CHECK(hipp::validate_field("", "v").error().code == hipp::ErrorCode::invalid_header_name);
+}
+
+TEST_CASE("methods: tokens only, idempotency as RFC 9110 and Hip define it") {
+  CHECK(hipp::method::validate("GET"));
+  CHECK_FALSE(hipp::method::validate("GET /x HTTP/1.1\r\n"));
+  CHECK_FALSE(hipp::method::validate(""));
+  CHECK(hipp::method::is_idempotent("PUT"));
+  CHECK_FALSE(hipp::method::is_idempotent("POST"));
+  CHECK(hipp::method::encodes_fields_in_url("DELETE"));
+  CHECK_FALSE(hipp::method::encodes_fields_in_url("PATCH"));
+}
+
+TEST_CASE("status reason phrases and classes") {
+  CHECK(hipp::status::reason_phrase(404) == "Not Found");
+  CHECK(hipp::status::reason_phrase(799).empty());
+  CHECK(hipp::status::is_redirect(308));
+  CHECK_FALSE(hipp::status::is_redirect(304));
+}
