@@ -20,6 +20,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::invalid_state, ErrorCategory::usage, "invalid_state"},
     {ErrorCode::body_length_mismatch, ErrorCategory::usage, "body_length_mismatch"},
     {ErrorCode::unrewindable_body, ErrorCategory::usage, "unrewindable_body"},
+    {ErrorCode::body_source_failed, ErrorCategory::usage, "body_source_failed"},
     {ErrorCode::resolve_failed, ErrorCategory::connection, "resolve_failed"},
     {ErrorCode::connect_failed, ErrorCategory::connection, "connect_failed"},
     {ErrorCode::connection_reset, ErrorCategory::connection, "connection_reset"},

@@ -33,6 +33,7 @@ enum class ErrorCode {
   invalid_state,            // an API call that the machine's state does not allow
   body_length_mismatch,     // more or fewer body bytes than Content-Length promised
   unrewindable_body,        // a body that cannot be replayed had to be resent
+  body_source_failed,       // the request body could not be produced (missing file, failing generator)
   // connection
   resolve_failed,           // DNS resolution failed (curl 6)
   connect_failed,           // every address refused or was unreachable (curl 7)
