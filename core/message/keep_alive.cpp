@@ -1,0 +1,32 @@
+#include "core/message/keep_alive.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <string_view>
+
+namespace hipp {
+
+std::optional<Duration> keep_alive_timeout(const Headers& response_headers) {
+  for (std::string_view value : response_headers.get_all("Keep-Alive")) {
+    while (!value.empty()) {
+      auto comma = value.find(',');
+      std::string_view item = value.substr(0, comma);
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+      constexpr std::string_view kTimeout = "timeout=";
+      if (item.size() > kTimeout.size() && iequals(item.substr(0, kTimeout.size()), kTimeout)) {
+        auto digits = item.substr(kTimeout.size());
+        while (!digits.empty() && (digits.back() == ' ' || digits.back() == '\t')) digits.remove_suffix(1);
+        unsigned seconds = 0;
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seconds);
+        if (ec == std::errc() && end == digits.data() + digits.size()) {
+          return std::chrono::duration_cast<Duration>(std::chrono::seconds(seconds));
+        }
+      }
+      if (comma == std::string_view::npos) break;
+      value.remove_prefix(comma + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace hipp

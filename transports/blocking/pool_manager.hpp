@@ -1,0 +1,88 @@
+// PoolManager — the synchronous client, Hip's PoolManager in C++.
+//
+//   hipp::PoolManager http;
+//   auto r = http.request("GET", "http://127.0.0.1:8080/robots.txt");
+//   r.status(); r.headers(); r.data();
+//
+// It keeps one connection pool per origin (keyed by everything that changes
+// the wire), at most `num_pools` of them (least recently used is dropped),
+// each keeping up to `maxsize` idle connections for reuse (LIFO). With
+// `block = true` at most `maxsize` connections exist per pool and a request
+// waits for one up to the pool timeout, then fails with EmptyPoolError.
+// An idle connection is checked for being dropped before reuse; a connection
+// that saw any error, a close-delimited body, "Connection: close", or bytes
+// beyond its response is never reused.
+//
+// Thread safety: request() may be called from many threads at once. A
+// Response belongs to the thread that reads it.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/http1/connection.hpp"
+#include "core/message/headers.hpp"
+#include "core/policy/timeout.hpp"
+#include "transports/api/request_options.hpp"
+#include "transports/blocking/response.hpp"
+
+namespace hipp::blocking {
+
+struct PoolManagerOptions {
+  std::size_t num_pools = 10;              // Hip's default
+  std::size_t maxsize = 1;                 // idle connections kept per pool (Hip's default)
+  bool block = false;                      // cap connections per pool at maxsize and wait for one
+  Headers headers;                         // sent with every request unless the request overrides them
+  Timeout timeout;                         // default for every request; unset fields mean no limit
+  std::optional<Duration> keepalive_expiry;// idle connections older than this are closed, not reused
+  http1::Limits limits;                    // bounds on what a server can make us buffer
+};
+
+struct PoolStats {
+  std::size_t idle = 0;
+  std::size_t in_use = 0;
+  std::size_t total = 0;
+};
+
+namespace detail {
+class PoolState;
+}
+
+class PoolManager {
+ public:
+  explicit PoolManager(PoolManagerOptions options = {});
+  ~PoolManager();  // closes every idle connection; responses still streaming close theirs when done
+  PoolManager(const PoolManager&) = delete;
+  PoolManager& operator=(const PoolManager&) = delete;
+
+  // Sends one request and returns its response (after the head when
+  // preload_content is false, after the whole body otherwise).
+  // Throws the hierarchy in transports/api/errors.hpp: LocationParseError,
+  // InvalidHeader, NewConnectionError, NameResolutionError, ConnectTimeoutError,
+  // ReadTimeoutError, WriteTimeoutError, ProtocolError, IncompleteRead,
+  // EmptyPoolError, ClosedPoolError, RequestError.
+  Response request(std::string_view method, std::string_view url, RequestOptions options = {});
+
+  // Hip's urlopen: request() without fields/json encoding conveniences is the same call here.
+  Response urlopen(std::string_view method, std::string_view url, RequestOptions options = {}) {
+    return request(method, url, std::move(options));
+  }
+
+  // Closes every pool: idle connections now, in-use ones when released.
+  // Later requests open new pools.
+  void clear();
+  // Closes the manager: later requests fail with ClosedPoolError.
+  void close();
+
+  // {"http://host:port" → idle, in_use, total}, as hyperhttp's get_pool_stats().
+  std::map<std::string, PoolStats> pool_stats() const;
+
+ private:
+  std::shared_ptr<detail::PoolState> state_;
+};
+
+}  // namespace hipp::blocking

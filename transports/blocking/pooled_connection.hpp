@@ -1,0 +1,30 @@
+// One live HTTP/1.1 connection of the blocking transport: a socket and the
+// core machine that frames it, plus what the pool knows it by.
+#pragma once
+
+#include <cstdint>
+
+#include "core/http1/connection.hpp"
+#include "core/pool/pool_key.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "transports/blocking/tcp_socket.hpp"
+
+namespace hipp::blocking {
+
+struct PooledConnection {
+  std::uint64_t id = 0;
+  pool::PoolKey key;
+  TcpSocket socket;
+  http1::Connection machine;
+  std::uint32_t requests_served = 0;  // 0 on the first request: the connection is fresh
+
+  // Writes everything the machine has produced, until `deadline`.
+  Result<void> flush(TimePoint deadline);
+  // The next event of the machine, reading from the socket as needed until
+  // `deadline`; a timeout yields `timeout_code`. On any error the machine is
+  // left in (or moved to) its error state, so the connection is never reused.
+  Result<http1::Event> next_event(TimePoint deadline, ErrorCode timeout_code = ErrorCode::read_timeout);
+};
+
+}  // namespace hipp::blocking

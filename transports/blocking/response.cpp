@@ -1,0 +1,79 @@
+#include "transports/blocking/response.hpp"
+
+#include "core/body/json.hpp"
+#include "transports/api/errors.hpp"
+#include "transports/blocking/detail/pool_state.hpp"
+
+namespace hipp::blocking {
+
+namespace {
+// release_conn() reads at most this much of an unread body to save the
+// connection; beyond it, closing and reconnecting is cheaper.
+constexpr std::size_t kMaxDrainOnRelease = 64 * 1024;
+}  // namespace
+
+Response::Response() = default;
+Response::Response(Response&&) noexcept = default;
+Response& Response::operator=(Response&&) noexcept = default;
+
+Response::~Response() {
+  if (reader_ && reader_->connection) reader_->pool->discard(std::move(reader_->connection));
+}
+
+bool Response::complete() const noexcept { return reader_ == nullptr; }
+
+bool Response::pull_into(std::string& out) {
+  const std::size_t before = out.size();
+  const bool more = detail::PoolState::pull_body(*reader_, out);
+  bytes_read_ += out.size() - before;
+  if (!more) reader_.reset();
+  return more;
+}
+
+const std::string& Response::data() {
+  while (reader_) pull_into(body_);
+  return body_;
+}
+
+nlohmann::json Response::json() {
+  auto parsed = body::parse_json(data());
+  if (!parsed) throw DecodeError(std::move(parsed).error(), url_);
+  return std::move(*parsed);
+}
+
+std::string Response::read(std::size_t n) {
+  while (reader_ && body_.size() < n) pull_into(body_);
+  std::string out;
+  if (n >= body_.size()) {
+    out.swap(body_);
+  } else {
+    out.assign(body_, 0, n);
+    body_.erase(0, n);
+  }
+  return out;
+}
+
+void Response::release_conn() {
+  if (!reader_) return;
+  try {
+    std::string drained;
+    while (reader_ && drained.size() <= kMaxDrainOnRelease) pull_into(drained);
+  } catch (const HTTPError&) {
+    // The connection failed while draining and has been discarded; the
+    // caller asked to let go of it, not for the rest of the body.
+    reader_.reset();
+    return;
+  }
+  if (reader_) {
+    reader_->pool->discard(std::move(reader_->connection));
+    reader_.reset();
+  }
+}
+
+Response::ChunkRange::iterator& Response::ChunkRange::iterator::operator++() {
+  chunk_ = response_->read(chunk_size_);
+  if (chunk_.empty()) response_ = nullptr;
+  return *this;
+}
+
+}  // namespace hipp::blocking

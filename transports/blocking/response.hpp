@@ -1,0 +1,110 @@
+// Response — a response of the synchronous client, Hip's HTTPResponse.
+//
+// With preload_content (the default) the body is already in data(). Without
+// it, the connection stays with the Response and the body is pulled as it is
+// read: read(n), stream(chunk_size), or data() for the remainder. When the
+// body has been read to its end the connection goes back to the pool by
+// itself; release_conn() gives it back earlier (draining a small remainder,
+// closing the connection if more is left); destroying an unfinished Response
+// closes its connection.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/message/headers.hpp"
+#include "core/policy/timeout.hpp"
+
+namespace hipp::blocking {
+
+namespace detail {
+class PoolState;
+struct BodyReader;
+}  // namespace detail
+
+class Response {
+ public:
+  Response(Response&&) noexcept;
+  Response& operator=(Response&&) noexcept;
+  ~Response();
+
+  int status() const noexcept { return status_; }
+  const std::string& reason() const noexcept { return reason_; }
+  const Headers& headers() const noexcept { return headers_; }
+  // "HTTP/1.1" or "HTTP/1.0".
+  const std::string& version() const noexcept { return version_; }
+  // The URL this response came from (Hip's geturl()).
+  const std::string& url() const noexcept { return url_; }
+
+  // The whole body; reads what is left of it first. Throws like read().
+  const std::string& data();
+  // JSON of the whole body. Throws DecodeError if it is not JSON.
+  nlohmann::json json();
+  // Up to `n` more bytes of the body (all that is left for n = npos); empty at the end.
+  // Throws ReadTimeoutError, ProtocolError, IncompleteRead on failure.
+  std::string read(std::size_t n = std::string::npos);
+  // Whether the body has been read to its end.
+  bool complete() const noexcept;
+  // Body bytes received from the connection so far (Hip's tell()).
+  std::size_t bytes_read() const noexcept { return bytes_read_; }
+
+  // Gives the connection back to the pool now (Hip's release_conn()).
+  void release_conn();
+
+  // for (const std::string& chunk : response.stream(1024)) — Hip's stream().
+  class ChunkRange {
+   public:
+    class iterator {
+     public:
+      using iterator_category = std::input_iterator_tag;
+      using value_type = std::string;
+      using difference_type = std::ptrdiff_t;
+      using pointer = const std::string*;
+      using reference = const std::string&;
+      iterator() = default;
+      iterator(Response* r, std::size_t n) : response_(r), chunk_size_(n) { ++*this; }
+      reference operator*() const { return chunk_; }
+      pointer operator->() const { return &chunk_; }
+      iterator& operator++();
+      void operator++(int) { ++*this; }
+      friend bool operator==(const iterator& a, const iterator& b) { return a.response_ == b.response_; }
+
+     private:
+      Response* response_ = nullptr;
+      std::size_t chunk_size_ = 0;
+      std::string chunk_;
+    };
+    iterator begin() { return iterator(response_, chunk_size_); }
+    iterator end() { return iterator(); }
+
+   private:
+    friend class Response;
+    ChunkRange(Response* r, std::size_t n) : response_(r), chunk_size_(n) {}
+    Response* response_;
+    std::size_t chunk_size_;
+  };
+  ChunkRange stream(std::size_t chunk_size = 64 * 1024) { return ChunkRange(this, chunk_size); }
+
+ private:
+  friend class detail::PoolState;
+  Response();
+
+  int status_ = 0;
+  std::string reason_;
+  std::string version_;
+  std::string url_;
+  Headers headers_;
+  // Appends the next piece of the body to `out`; false (and reader_ reset) at its end.
+  bool pull_into(std::string& out);
+
+  std::string body_;  // received but not yet handed out by read(); all of it for data()
+  std::size_t bytes_read_ = 0;
+  std::unique_ptr<detail::BodyReader> reader_;  // null once the body is complete
+};
+
+}  // namespace hipp::blocking
