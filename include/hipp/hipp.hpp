@@ -8,3 +8,17 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "core/url/url.hpp"
+#include "transports/api/errors.hpp"
+#include "transports/api/request_options.hpp"
+#include "transports/blocking/pool_manager.hpp"
+#include "transports/blocking/response.hpp"
+
+namespace hipp {
+// The synchronous client is the default one: hipp::PoolManager, hipp::Response.
+using blocking::PoolManager;
+using blocking::PoolManagerOptions;
+using blocking::PoolStats;
+using blocking::Response;
+using blocking::TraceHook;
+using blocking::TraceKind;
+}  // namespace hipp

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,6 +33,19 @@
 
 namespace hipp::blocking {
 
+// What a trace hook is told about, in order, for each request.
+enum class TraceKind {
+  connecting,     // detail: "host:port"
+  connected,      // detail: the peer address of the new connection
+  reused,         // detail: the peer address of the reused connection
+  request_head,   // detail: the request head exactly as written to the wire
+  response_head,  // detail: the response head (1xx and final) as received: status line and fields
+  closed,         // detail: why the connection was not kept for reuse
+};
+// Called on the requesting thread, sometimes under the pool lock: it must not
+// throw or call back into the PoolManager. For -v style debugging.
+using TraceHook = std::function<void(TraceKind, std::string_view detail)>;
+
 struct PoolManagerOptions {
   std::size_t num_pools = 10;              // Hip's default
   std::size_t maxsize = 1;                 // idle connections kept per pool (Hip's default)
@@ -40,6 +54,7 @@ struct PoolManagerOptions {
   Timeout timeout;                         // default for every request; unset fields mean no limit
   std::optional<Duration> keepalive_expiry;// idle connections older than this are closed, not reused
   http1::Limits limits;                    // bounds on what a server can make us buffer
+  TraceHook trace;                         // optional
 };
 
 struct PoolStats {

@@ -25,6 +25,27 @@ using Connection = std::unique_ptr<PooledConnection>;
 
 [[noreturn]] void throw_result_error(Error error, const std::string& url) { throw_error(std::move(error), url); }
 
+void trace(const TraceHook& hook, TraceKind kind, std::string_view detail) {
+  if (hook) hook(kind, detail);
+}
+
+std::string format_head(int major, int minor, int status, std::string_view reason, const Headers& headers) {
+  std::string out = "HTTP/" + std::to_string(major) + "." + std::to_string(minor) + " " + std::to_string(status);
+  if (!reason.empty()) {
+    out += ' ';
+    out += reason;
+  }
+  out += "\r\n";
+  for (const auto& f : headers) {
+    out += f.name;
+    out += ": ";
+    out += f.value;
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
+
 // Streams the request body into the machine, flushing as it goes.
 Result<void> send_body(PooledConnection& c, Body& body, policy::Deadlines& deadlines) {
   auto send_piece = [&](Bytes piece) -> Result<void> {
@@ -68,8 +89,9 @@ Result<void> send_body(PooledConnection& c, Body& body, policy::Deadlines& deadl
 // Sends the request and reads up to the final response head. On error the
 // connection's machine is in its error state.
 Result<http1::ResponseHead> send_and_read_head(PooledConnection& c, PreparedRequest& req,
-                                               policy::Deadlines& deadlines) {
+                                               policy::Deadlines& deadlines, const TraceHook& hook) {
   if (auto ok = c.machine.send_request(req.method, req.target, req.headers); !ok) return Unexpected{std::move(ok).error()};
+  trace(hook, TraceKind::request_head, as_chars(c.machine.pending_output()));
   if (auto ok = c.flush(deadlines.write_deadline(steady_now())); !ok) return Unexpected{std::move(ok).error()};
 
   std::optional<http1::ResponseHead> early_head;
@@ -84,7 +106,9 @@ Result<http1::ResponseHead> send_and_read_head(PooledConnection& c, PreparedRequ
         }
         return Unexpected{std::move(event).error()};
       }
-      if (auto* head = std::get_if<http1::ResponseHead>(&*event)) {
+      if (auto* info = std::get_if<http1::InformationalResponse>(&*event)) {
+        trace(hook, TraceKind::response_head, format_head(1, 1, info->status, info->reason, info->headers));
+      } else if (auto* head = std::get_if<http1::ResponseHead>(&*event)) {
         early_head = std::move(*head);  // a final answer before the body: do not send it
         break;
       }
@@ -102,7 +126,10 @@ Result<http1::ResponseHead> send_and_read_head(PooledConnection& c, PreparedRequ
     auto event = c.next_event(deadlines.read_deadline(steady_now()));
     if (!event) return Unexpected{std::move(event).error()};
     if (auto* head = std::get_if<http1::ResponseHead>(&*event)) return std::move(*head);
-    // InformationalResponse (1xx): the machine caps how many; keep reading.
+    if (auto* info = std::get_if<http1::InformationalResponse>(&*event)) {
+      // 1xx: the machine caps how many; keep reading.
+      trace(hook, TraceKind::response_head, format_head(1, 1, info->status, info->reason, info->headers));
+    }
   }
 }
 
@@ -129,7 +156,7 @@ Response PoolState::execute(PreparedRequest req, const Timeout& timeout, bool pr
 
   for (int attempt = 0;; ++attempt) {
     Connection c = checkout(key, req.url, deadlines, url_text);
-    auto head = send_and_read_head(*c, req, deadlines);
+    auto head = send_and_read_head(*c, req, deadlines, options_.trace);
     if (!head) {
       Error error = std::move(head).error();
       const bool retry = attempt == 0 && failed_on_stale_connection(*c, error, req);
@@ -138,6 +165,8 @@ Response PoolState::execute(PreparedRequest req, const Timeout& timeout, bool pr
       throw_result_error(std::move(error), url_text);
     }
 
+    trace(options_.trace, TraceKind::response_head,
+          format_head(head->version_major, head->version_minor, head->status, head->reason, head->headers));
     Response response;
     response.status_ = head->status;
     response.reason_ = std::move(head->reason);
@@ -188,10 +217,12 @@ Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url, po
       Connection c = std::move(it->second);
       idle_.erase(it);
       if (c->socket.is_dropped()) {
+        trace(options_.trace, TraceKind::closed, "idle connection was dropped by the server");
         p.discard(reuse->id);
         closing.push_back(std::move(c));
         continue;
       }
+      trace(options_.trace, TraceKind::reused, c->socket.peer_address());
       return c;
     }
     if (std::holds_alternative<pool::OpenNew>(acquired->decision)) {
@@ -238,8 +269,10 @@ Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url, po
 
 Connection PoolState::open(const pool::PoolKey& key, const url::Url& url, policy::Deadlines& deadlines,
                            const std::string& url_text) {
+  trace(options_.trace, TraceKind::connecting, url.hostname() + ":" + std::to_string(key.port));
   auto socket = tcp_connect(url.hostname(), key.port, deadlines.connect_deadline(steady_now()));
   if (!socket) throw_result_error(std::move(socket).error(), url_text);
+  trace(options_.trace, TraceKind::connected, socket->peer_address());
   auto c = std::make_unique<PooledConnection>();
   c->key = key;
   c->socket = std::move(*socket);
@@ -266,6 +299,7 @@ void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {
     handed_off_.emplace(handoff->ticket, id);
     handed_off_cv_.notify_all();
   } else {
+    trace(options_.trace, TraceKind::closed, reusable ? "the pool is full" : "the connection cannot be reused");
     closing.push_back(std::move(c));
   }
 }
@@ -274,6 +308,7 @@ void PoolState::discard(Connection c) {
   std::vector<Connection> closing;
   std::lock_guard lock(mutex_);
   if (pool::ConnectionPool* p = pools_.find(c->key)) p->discard(c->id);
+  trace(options_.trace, TraceKind::closed, "the connection failed or was abandoned");
   closing.push_back(std::move(c));
   handed_off_cv_.notify_all();  // a slot freed up for a blocked waiter
 }

@@ -1,0 +1,153 @@
+#include "bindings/cli/cli_options.hpp"
+
+#include <cstdlib>
+
+namespace hipp::cli {
+
+namespace {
+
+Result<double> parse_seconds(const std::string& flag, const std::string& value) {
+  char* end = nullptr;
+  double s = std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || !(s >= 0)) {
+    return fail(ErrorCode::invalid_state, flag + ": expected seconds, got '" + value + "'");
+  }
+  return s;
+}
+
+// curl's -d: "@file" reads the file with CR and LF removed; several -d join with '&'.
+Result<void> add_data(CliOptions& o, CliOptions::DataKind kind, const std::string& value,
+                      Result<std::string> (*read_file)(const std::string&), bool at_reads_file = true) {
+  std::string piece = value;
+  if (at_reads_file && !value.empty() && value[0] == '@') {
+    if (kind == CliOptions::DataKind::binary && !o.data) {
+      o.data_file = value.substr(1);  // streamed from disk by the client, not loaded
+      o.data_kind = kind;
+      return {};
+    }
+    auto content = read_file(value.substr(1));
+    if (!content) return Unexpected{std::move(content).error()};
+    piece = std::move(*content);
+    if (kind == CliOptions::DataKind::form) {
+      std::erase(piece, '\r');
+      std::erase(piece, '\n');
+    }
+  }
+  if (o.data_file) return fail(ErrorCode::invalid_state, "--data-binary @file cannot be combined with other data");
+  if (o.data_kind != CliOptions::DataKind::none && o.data_kind != kind &&
+      (o.data_kind == CliOptions::DataKind::json || kind == CliOptions::DataKind::json)) {
+    return fail(ErrorCode::invalid_state, "--json cannot be combined with -d");
+  }
+  // curl joins -d pieces with '&', but --json pieces are concatenated as they are.
+  if (o.data) {
+    if (kind != CliOptions::DataKind::json) *o.data += '&';
+    *o.data += piece;
+  } else {
+    o.data = std::move(piece);
+  }
+  if (o.data_kind == CliOptions::DataKind::none || kind == CliOptions::DataKind::json) o.data_kind = kind;
+  return {};
+}
+
+}  // namespace
+
+Result<CliOptions> parse_cli(const std::vector<std::string>& args,
+                             Result<std::string> (*read_file)(const std::string& path)) {
+  CliOptions o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> Result<std::string> {
+      if (i + 1 >= args.size()) return fail(ErrorCode::invalid_state, "option " + a + " needs a value");
+      return args[++i];
+    };
+    auto with_value = [&](auto apply) -> Result<void> {
+      auto v = value();
+      if (!v) return Unexpected{std::move(v).error()};
+      return apply(*v);
+    };
+    Result<void> ok;
+    if (a == "-X" || a == "--request") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.method = v; return {}; });
+    } else if (a == "-H" || a == "--header") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.headers.push_back(v); return {}; });
+    } else if (a == "-d" || a == "--data" || a == "--data-ascii") {
+      ok = with_value([&](const std::string& v) { return add_data(o, CliOptions::DataKind::form, v, read_file); });
+    } else if (a == "--data-binary" || a == "--data-raw") {
+      ok = with_value([&](const std::string& v) {
+        return add_data(o, CliOptions::DataKind::binary, v, read_file, /*at_reads_file=*/a == "--data-binary");
+      });
+    } else if (a == "--json") {
+      ok = with_value([&](const std::string& v) { return add_data(o, CliOptions::DataKind::json, v, read_file); });
+    } else if (a == "-i" || a == "--include") {
+      o.include_headers = true;
+    } else if (a == "-I" || a == "--head") {
+      o.head = true;
+    } else if (a == "-o" || a == "--output") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.output = v; return {}; });
+    } else if (a == "-s" || a == "--silent") {
+      o.silent = true;
+    } else if (a == "-S" || a == "--show-error") {
+      o.show_error = true;
+    } else if (a == "-sS" || a == "-Ss") {
+      o.silent = o.show_error = true;
+    } else if (a == "-v" || a == "--verbose") {
+      o.verbose = true;
+    } else if (a == "-f" || a == "--fail") {
+      o.fail = true;
+    } else if (a == "--connect-timeout") {
+      ok = with_value([&](const std::string& v) -> Result<void> {
+        auto s = parse_seconds(a, v);
+        if (!s) return Unexpected{std::move(s).error()};
+        o.connect_timeout = *s;
+        return {};
+      });
+    } else if (a == "-m" || a == "--max-time") {
+      ok = with_value([&](const std::string& v) -> Result<void> {
+        auto s = parse_seconds(a, v);
+        if (!s) return Unexpected{std::move(s).error()};
+        o.max_time = *s;
+        return {};
+      });
+    } else if (a == "-h" || a == "--help") {
+      o.help = true;
+    } else if (a == "-V" || a == "--version") {
+      o.version = true;
+    } else if (a == "--url") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.url = v; return {}; });
+    } else if (a.size() > 1 && a[0] == '-') {
+      return fail(ErrorCode::invalid_state, "option " + a + ": is unknown");
+    } else {
+      if (!o.url.empty()) return fail(ErrorCode::invalid_state, "only one URL is supported, got '" + o.url + "' and '" + a + "'");
+      o.url = a;
+    }
+    if (!ok) return Unexpected{std::move(ok).error()};
+  }
+  if (o.url.empty() && !o.help && !o.version) return fail(ErrorCode::invalid_state, "no URL specified");
+  return o;
+}
+
+std::string usage() {
+  return R"(Usage: hipp [options] <url>
+ -X, --request <method>     Request method (default GET, or POST with data)
+ -H, --header <line>        Extra header "Name: value" (repeatable)
+ -d, --data <data>          Form data (repeatable, joined with '&'); @file reads a file, CR/LF removed
+     --data-binary <data>   Data as is; @file streams a file
+     --data-raw <data>      Like --data-binary, '@' is not special
+     --json <data>          JSON body; sets Content-Type and Accept to application/json
+ -i, --include              Include the response head in the output
+ -I, --head                 HEAD request; show the response head only
+ -o, --output <file>        Write the body to <file> instead of stdout
+ -s, --silent               No error messages (unless -S)
+ -S, --show-error           With -s, still show errors
+ -v, --verbose              Show the request and response heads as sent and received
+ -f, --fail                 Exit 22 on HTTP status >= 400, without output
+     --connect-timeout <s>  Limit on connecting, in seconds
+ -m, --max-time <s>         Limit on the whole transfer, in seconds
+ -V, --version              Show the version
+ -h, --help                 This help
+Exit codes as curl's: 3 bad URL, 6 cannot resolve, 7 cannot connect, 18 partial body,
+22 HTTP error with --fail, 23 write error, 26 read error, 28 timeout, 52 empty reply, 56 receive failure.
+)";
+}
+
+}  // namespace hipp::cli

@@ -1,0 +1,42 @@
+// The hipp command line: curl's flags for what hipp can do, parsed into options.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace hipp::cli {
+
+struct CliOptions {
+  std::string url;
+  std::optional<std::string> method;                       // -X
+  std::vector<std::string> headers;                        // -H "Name: value"
+  std::optional<std::string> data;                         // -d / --data-binary / --json, already joined
+  enum class DataKind { none, form, binary, json } data_kind = DataKind::none;
+  std::optional<std::string> data_file;                    // --data-binary @file, streamed
+  bool include_headers = false;                            // -i
+  bool head = false;                                       // -I
+  std::optional<std::string> output;                       // -o
+  bool silent = false;                                     // -s
+  bool show_error = false;                                 // -S
+  bool verbose = false;                                    // -v
+  bool fail = false;                                       // -f / --fail
+  std::optional<double> connect_timeout;                   // --connect-timeout seconds
+  std::optional<double> max_time;                          // -m / --max-time seconds
+  bool help = false;
+  bool version = false;
+};
+
+// Parses argv (without argv[0]). `read_file` loads "@file" arguments of -d and
+// --json (the CLI's own I/O, injected for tests).
+// Errors: invalid_state with a message naming the bad flag; body_source_failed for unreadable @files.
+Result<CliOptions> parse_cli(const std::vector<std::string>& args,
+                             Result<std::string> (*read_file)(const std::string& path));
+
+// The --help text.
+std::string usage();
+
+}  // namespace hipp::cli

@@ -1,0 +1,44 @@
+#include "bindings/cli/exit_code.hpp"
+
+namespace hipp::cli {
+
+int exit_code_for(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::invalid_url: return kBadUrl;
+    case ErrorCode::invalid_method:
+    case ErrorCode::invalid_target:
+    case ErrorCode::invalid_header_name:
+    case ErrorCode::invalid_header_value:
+    case ErrorCode::invalid_state:
+    case ErrorCode::body_length_mismatch:
+    case ErrorCode::unrewindable_body: return kUsage;
+    case ErrorCode::body_source_failed: return kReadError;
+    case ErrorCode::resolve_failed: return kResolve;
+    case ErrorCode::connect_failed: return kConnect;
+    case ErrorCode::connection_reset: return kReceiveError;
+    case ErrorCode::connection_closed: return kEmptyReply;
+    case ErrorCode::connect_timeout:
+    case ErrorCode::read_timeout:
+    case ErrorCode::write_timeout:
+    case ErrorCode::pool_timeout:
+    case ErrorCode::total_timeout: return kTimeout;
+    case ErrorCode::incomplete_body: return kPartialBody;
+    case ErrorCode::malformed_response:
+    case ErrorCode::invalid_content_length:
+    case ErrorCode::conflicting_framing:
+    case ErrorCode::too_many_informational: return kWeirdReply;  // curl: "Weird server reply"
+    case ErrorCode::header_too_large:
+    case ErrorCode::too_many_headers:
+    case ErrorCode::chunk_extension_too_large:
+    case ErrorCode::invalid_chunk:
+    case ErrorCode::unexpected_data: return kReceiveError;
+    case ErrorCode::pool_empty:
+    case ErrorCode::pool_closed: return kConnect;
+    case ErrorCode::max_retries: return kMaxRedirects;
+    case ErrorCode::tls_failed: return kTlsConnect;
+    case ErrorCode::decode_failed: return kBadContentEncoding;
+  }
+  return kReceiveError;
+}
+
+}  // namespace hipp::cli

@@ -1,0 +1,31 @@
+// curl's exit codes for the failures hipp can have, so scripts written for curl keep working.
+#pragma once
+
+#include "core/errors.hpp"
+
+namespace hipp::cli {
+
+enum ExitCode : int {
+  kOk = 0,
+  kUsage = 2,             // CURLE_FAILED_INIT: bad command line
+  kBadUrl = 3,            // CURLE_URL_MALFORMAT
+  kResolve = 6,           // CURLE_COULDNT_RESOLVE_HOST
+  kConnect = 7,           // CURLE_COULDNT_CONNECT
+  kPartialBody = 18,      // CURLE_PARTIAL_FILE
+  kHttpError = 22,        // CURLE_HTTP_RETURNED_ERROR (with --fail)
+  kWriteError = 23,       // CURLE_WRITE_ERROR
+  kReadError = 26,        // CURLE_READ_ERROR (an upload source)
+  kTimeout = 28,          // CURLE_OPERATION_TIMEDOUT
+  kTlsConnect = 35,       // CURLE_SSL_CONNECT_ERROR
+  kMaxRedirects = 47,     // CURLE_TOO_MANY_REDIRECTS
+  kEmptyReply = 52,       // CURLE_GOT_NOTHING
+  kSendError = 55,        // CURLE_SEND_ERROR
+  kReceiveError = 56,     // CURLE_RECV_ERROR
+  kWeirdReply = 8,        // CURLE_WEIRD_SERVER_REPLY
+  kBadContentEncoding = 61,
+};
+
+// The curl exit code for a core error.
+int exit_code_for(ErrorCode code) noexcept;
+
+}  // namespace hipp::cli

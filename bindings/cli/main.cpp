@@ -1,0 +1,155 @@
+// hipp — a command-line HTTP client with curl's flags and exit codes, over the
+// synchronous PoolManager. It is the README's demo and a debugging tool.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bindings/cli/cli_options.hpp"
+#include "bindings/cli/exit_code.hpp"
+#include <hipp/hipp.hpp>
+
+namespace {
+
+using hipp::cli::CliOptions;
+
+hipp::Result<std::string> read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return hipp::fail(hipp::ErrorCode::body_source_failed, "cannot read '" + path + "'");
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// Prints each line of a head with curl's -v prefix ("> " sent, "< " received).
+void print_prefixed(std::string_view head, std::string_view prefix) {
+  while (!head.empty()) {
+    auto eol = head.find("\r\n");
+    auto line = head.substr(0, eol);
+    std::cerr << prefix << line << '\n';
+    if (eol == std::string_view::npos) break;
+    head.remove_prefix(eol + 2);
+  }
+}
+
+void verbose_trace(hipp::TraceKind kind, std::string_view detail) {
+  switch (kind) {
+    case hipp::TraceKind::connecting: std::cerr << "*   Trying " << detail << "...\n"; break;
+    case hipp::TraceKind::connected: std::cerr << "* Connected to " << detail << '\n'; break;
+    case hipp::TraceKind::reused: std::cerr << "* Re-using existing connection to " << detail << '\n'; break;
+    case hipp::TraceKind::request_head: print_prefixed(detail, "> "); break;
+    case hipp::TraceKind::response_head: print_prefixed(detail, "< "); break;
+    case hipp::TraceKind::closed: std::cerr << "* Closing connection: " << detail << '\n'; break;
+  }
+}
+
+std::string head_text(const hipp::Response& r) {
+  std::string out = r.version() + " " + std::to_string(r.status());
+  if (!r.reason().empty()) out += " " + r.reason();
+  out += "\r\n";
+  for (const auto& f : r.headers()) out += f.name + ": " + f.value + "\r\n";
+  out += "\r\n";
+  return out;
+}
+
+hipp::RequestOptions request_options(const CliOptions& o) {
+  hipp::RequestOptions req;
+  req.preload_content = false;
+  for (const auto& line : o.headers) {
+    auto colon = line.find(':');
+    if (colon == std::string::npos) {
+      // curl: "Name;" sends the header with an empty value.
+      if (!line.empty() && line.back() == ';') req.headers.add(line.substr(0, line.size() - 1), "");
+      continue;
+    }
+    auto value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    if (value.empty()) continue;  // curl: "Name:" removes a header; hipp adds nothing
+    req.headers.add(line.substr(0, colon), value);
+  }
+  switch (o.data_kind) {
+    case CliOptions::DataKind::none: break;
+    case CliOptions::DataKind::form:
+    case CliOptions::DataKind::binary:
+      req.headers.set_default("Content-Type", "application/x-www-form-urlencoded");
+      break;
+    case CliOptions::DataKind::json:
+      req.headers.set_default("Content-Type", "application/json");
+      req.headers.set_default("Accept", "application/json");
+      break;
+  }
+  if (o.data_file) {
+    req.body = hipp::FileBody{*o.data_file};
+  } else if (o.data) {
+    req.body = *o.data;
+  }
+  if (o.connect_timeout) req.timeout.emplace().connect = hipp::seconds(*o.connect_timeout);
+  if (o.max_time) {
+    if (!req.timeout) req.timeout.emplace();
+    req.timeout->total = hipp::seconds(*o.max_time);
+  }
+  return req;
+}
+
+int report(const CliOptions& o, int code, const std::string& message) {
+  if (!o.silent || o.show_error) std::cerr << "hipp: (" << code << ") " << message << '\n';
+  return code;
+}
+
+int run(const CliOptions& o) {
+  hipp::PoolManagerOptions manager_options;
+  if (o.verbose) manager_options.trace = verbose_trace;
+  hipp::PoolManager http(std::move(manager_options));
+
+  std::string method = o.method.value_or(o.head ? "HEAD" : (o.data || o.data_file) ? "POST" : "GET");
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  try {
+    auto response = http.request(method, o.url, request_options(o));
+    if (o.fail && response.status() >= 400) {
+      return report(o, hipp::cli::kHttpError,
+                    "The requested URL returned error: " + std::to_string(response.status()));
+    }
+    if (o.output) {
+      file.open(*o.output, std::ios::binary | std::ios::trunc);
+      if (!file) return report(o, hipp::cli::kWriteError, "cannot write to '" + *o.output + "'");
+      out = &file;
+    }
+    if (o.include_headers || o.head) *out << head_text(response);
+    if (!o.head) {
+      for (const std::string& chunk : response.stream(64 * 1024)) {
+        out->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        if (!*out) return report(o, hipp::cli::kWriteError, "failure writing output");
+      }
+    }
+    out->flush();
+    if (!*out) return report(o, hipp::cli::kWriteError, "failure writing output");
+  } catch (const hipp::HTTPError& e) {
+    out->flush();
+    return report(o, hipp::cli::exit_code_for(e.code()), e.what());
+  }
+  return hipp::cli::kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto options = hipp::cli::parse_cli(args, read_whole_file);
+  if (!options) {
+    std::cerr << "hipp: " << options.error().detail << "\nhipp: try 'hipp --help' for more information\n";
+    return options.error().code == hipp::ErrorCode::body_source_failed ? hipp::cli::kReadError : hipp::cli::kUsage;
+  }
+  if (options->help) {
+    std::cout << hipp::cli::usage();
+    return 0;
+  }
+  if (options->version) {
+    std::cout << "hipp 0.1.0 (HTTP/1.1; llhttp)\n";
+    return 0;
+  }
+  return run(*options);
+}
