@@ -54,11 +54,10 @@ Result<Acquire> ConnectionPool::acquire(TimePoint now) {
     return fail(ErrorCode::invalid_state, "a pool with block=true and maxsize=0 can never hand out a connection");
   }
   Acquire out{Wait{0}, expire(now)};
-  if (!waiters_.empty()) {
-    // Older requests are queued: join the queue (FIFO fairness).
-    waiters_.push_back(next_ticket());
-    out.action = Wait{waiters_.back()};
-  } else if (!idle_.empty()) {
+  // No need to look at the waiters first: while any wait, nothing is idle and every slot is taken
+  // (release() hands off before keeping idle, a freed slot goes to the oldest waiter), so a newcomer
+  // lands in the Wait branch behind them.
+  if (!idle_.empty()) {
     const ConnectionId id = idle_.back().id;  // LIFO: the most recently released
     idle_.pop_back();
     in_use_.insert(id);

@@ -111,8 +111,8 @@ class ConnectionPool {
 
   // A request wants a connection at `now`. Expired idle connections are dropped first (returned in
   // to_close), then: the most recently released idle connection → Reuse; else room (or block=false) →
-  // OpenNew; else → Wait (block=true). A Wait is also the answer while older waiters exist, so nobody
-  // jumps the queue.
+  // OpenNew; else → Wait (block=true). While older waiters exist the answer is always Wait (nothing is
+  // idle then and every slot is taken), so nobody jumps the queue.
   // Errors: pool_closed after close(); invalid_state when block=true and maxsize=0 (it could never
   // hand out a connection).
   Result<Acquire> acquire(TimePoint now);
