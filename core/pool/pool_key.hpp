@@ -17,8 +17,8 @@
 namespace hipp::pool {
 
 struct PoolKey {
-  std::string scheme;        // lower case, as url::Url::scheme: "http", "https"
-  std::string host;          // lower case, as url::Url::host (IPv6 literals keep their brackets)
+  std::string scheme{};      // lower case, as url::Url::scheme: "http", "https"
+  std::string host{};        // lower case, as url::Url::host (IPv6 literals keep their brackets)
   std::uint16_t port = 0;    // the effective port, never omitted
   std::string proxy{};       // opaque canonical proxy; empty when direct
   std::string tls_settings{};  // opaque canonical TLS options; empty for plain HTTP
