@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/http1/connection.hpp"
+#include "core/policy/timeout.hpp"
 #include "core/pool/pool_key.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -19,12 +20,15 @@ struct PooledConnection {
   http1::Connection machine;
   std::uint32_t requests_served = 0;  // 0 on the first request: the connection is fresh
 
-  // Writes everything the machine has produced, until `deadline`.
-  Result<void> flush(TimePoint deadline);
-  // The next event of the machine, reading from the socket as needed until
-  // `deadline`; a timeout yields `timeout_code`. On any error the machine is
-  // left in (or moved to) its error state, so the connection is never reused.
-  Result<http1::Event> next_event(TimePoint deadline, ErrorCode timeout_code = ErrorCode::read_timeout);
+  // Writes everything the machine has produced, each write bounded by the
+  // request's write deadline. On error the machine is moved to its error state.
+  Result<void> flush(const policy::RequestDeadlines& deadlines);
+  // The next event of the machine, reading from the socket as needed, each
+  // read bounded by the request's read deadline. If `give_up_at` passes first,
+  // returns NeedData instead (a soft wait: nothing arrived yet). On error the
+  // machine is in (or moved to) its error state, so the connection is never reused.
+  Result<http1::Event> next_event(const policy::RequestDeadlines& deadlines,
+                                  TimePoint give_up_at = TimePoint::never());
 };
 
 }  // namespace hipp::blocking

@@ -47,10 +47,10 @@ std::string format_head(int major, int minor, int status, std::string_view reaso
 }
 
 // Streams the request body into the machine, flushing as it goes.
-Result<void> send_body(PooledConnection& c, Body& body, policy::Deadlines& deadlines) {
+Result<void> send_body(PooledConnection& c, Body& body, const policy::RequestDeadlines& deadlines) {
   auto send_piece = [&](Bytes piece) -> Result<void> {
     if (auto ok = c.machine.send_body(piece); !ok) return ok;
-    return c.flush(deadlines.write_deadline(steady_now()));
+    return c.flush(deadlines);
   };
   if (auto* bytes = std::get_if<std::string>(&body)) {
     Bytes all = as_bytes(*bytes);
@@ -83,29 +83,25 @@ Result<void> send_body(PooledConnection& c, Body& body, policy::Deadlines& deadl
     }
   }
   if (auto ok = c.machine.send_end(); !ok) return ok;
-  return c.flush(deadlines.write_deadline(steady_now()));
+  return c.flush(deadlines);
 }
 
 // Sends the request and reads up to the final response head. On error the
 // connection's machine is in its error state.
 Result<http1::ResponseHead> send_and_read_head(PooledConnection& c, PreparedRequest& req,
-                                               policy::Deadlines& deadlines, const TraceHook& hook) {
+                                               const policy::RequestDeadlines& deadlines, const TraceHook& hook) {
   if (auto ok = c.machine.send_request(req.method, req.target, req.headers); !ok) return Unexpected{std::move(ok).error()};
   trace(hook, TraceKind::request_head, as_chars(c.machine.pending_output()));
-  if (auto ok = c.flush(deadlines.write_deadline(steady_now())); !ok) return Unexpected{std::move(ok).error()};
+  if (auto ok = c.flush(deadlines); !ok) return Unexpected{std::move(ok).error()};
 
   std::optional<http1::ResponseHead> early_head;
   if (req.expect_continue) {
     // Hold the body back until 100 Continue, a final response, or a short wait.
-    auto wait_until = earliest(deadlines.read_deadline(steady_now()), steady_now() + kExpectContinueWait);
+    const TimePoint give_up_at = steady_now() + kExpectContinueWait;
     while (c.machine.expecting_continue()) {
-      auto event = c.next_event(wait_until);
-      if (!event) {
-        if (event.error().category == ErrorCategory::timeout && steady_now() < deadlines.read_deadline(steady_now())) {
-          break;  // the server stays silent: send the body anyway
-        }
-        return Unexpected{std::move(event).error()};
-      }
+      auto event = c.next_event(deadlines, give_up_at);
+      if (!event) return Unexpected{std::move(event).error()};
+      if (std::holds_alternative<http1::NeedData>(*event)) break;  // the server stays silent: send the body anyway
       if (auto* info = std::get_if<http1::InformationalResponse>(&*event)) {
         trace(hook, TraceKind::response_head, format_head(1, 1, info->status, info->reason, info->headers));
       } else if (auto* head = std::get_if<http1::ResponseHead>(&*event)) {
@@ -123,7 +119,7 @@ Result<http1::ResponseHead> send_and_read_head(PooledConnection& c, PreparedRequ
     return std::move(*early_head);
   }
   for (;;) {
-    auto event = c.next_event(deadlines.read_deadline(steady_now()));
+    auto event = c.next_event(deadlines);
     if (!event) return Unexpected{std::move(event).error()};
     if (auto* head = std::get_if<http1::ResponseHead>(&*event)) return std::move(*head);
     if (auto* info = std::get_if<http1::InformationalResponse>(&*event)) {
@@ -145,13 +141,13 @@ bool failed_on_stale_connection(const PooledConnection& c, const Error& error, c
 
 PoolState::PoolState(PoolManagerOptions options)
     : options_(std::move(options)),
-      pools_(options_.num_pools,
-             pool::PoolConfig{options_.maxsize, options_.block, options_.keepalive_expiry}) {}
+      pools_(pool::PoolConfig{options_.maxsize, options_.block, options_.keepalive_expiry}, options_.num_pools) {}
 
 Response PoolState::execute(PreparedRequest req, const Timeout& timeout, bool preload_content) {
   const std::string url_text = req.url.to_string(false);
-  policy::Deadlines deadlines(timeout);
-  deadlines.start(steady_now());
+  auto started = policy::RequestDeadlines::start(timeout, steady_now());
+  if (!started) throw_result_error(std::move(started).error(), url_text);
+  const policy::RequestDeadlines& deadlines = *started;
   const pool::PoolKey key{req.url.scheme, req.url.hostname(), req.url.effective_port().value_or(80), {}, {}};
 
   for (int attempt = 0;; ++attempt) {
@@ -164,7 +160,6 @@ Response PoolState::execute(PreparedRequest req, const Timeout& timeout, bool pr
       if (retry) continue;
       throw_result_error(std::move(error), url_text);
     }
-
     trace(options_.trace, TraceKind::response_head,
           format_head(head->version_major, head->version_minor, head->status, head->reason, head->headers));
     Response response;
@@ -181,7 +176,7 @@ Response PoolState::execute(PreparedRequest req, const Timeout& timeout, bool pr
 }
 
 bool PoolState::pull_body(BodyReader& reader, std::string& out) {
-  auto event = reader.connection->next_event(reader.deadlines.read_deadline(steady_now()));
+  auto event = reader.connection->next_event(reader.deadlines);
   if (!event) {
     reader.pool->discard(std::move(reader.connection));
     throw_result_error(std::move(event).error(), reader.url);
@@ -199,81 +194,82 @@ bool PoolState::pull_body(BodyReader& reader, std::string& out) {
   throw_result_error(make_error(ErrorCode::invalid_state, "unexpected event while reading a body"), reader.url);
 }
 
-Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url, policy::Deadlines& deadlines,
-                               const std::string& url_text) {
-  std::vector<Connection> closing;  // destroyed after the lock is released
+Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url,
+                               const policy::RequestDeadlines& deadlines, const std::string& url_text) {
+  std::vector<Connection> closing;  // declared before the lock: destroyed (closed) after it is released
   std::unique_lock lock(mutex_);
   for (;;) {
     if (closed_) throw ClosedPoolError(make_error(ErrorCode::pool_closed, "the PoolManager is closed"), url_text);
-    std::vector<pool::ConnectionId> evicted;
+    pool::Disposal evicted;
     pool::ConnectionPool& p = pools_.pool_for(key, evicted);
-    take_idle_locked(evicted, closing);
+    dispose_locked(evicted, closing);
     auto acquired = p.acquire(steady_now());
     if (!acquired) throw_result_error(std::move(acquired).error(), url_text);
     take_idle_locked(acquired->to_close, closing);
 
-    if (auto* reuse = std::get_if<pool::Reuse>(&acquired->decision)) {
+    if (auto* reuse = std::get_if<pool::Reuse>(&acquired->action)) {
       auto it = idle_.find(reuse->id);
       Connection c = std::move(it->second);
       idle_.erase(it);
       if (c->socket.is_dropped()) {
         trace(options_.trace, TraceKind::closed, "idle connection was dropped by the server");
-        p.discard(reuse->id);
+        grant_slot_locked(pools_.discard(reuse->id).value_or(std::nullopt));
         closing.push_back(std::move(c));
         continue;
       }
       trace(options_.trace, TraceKind::reused, c->socket.peer_address());
       return c;
     }
-    if (std::holds_alternative<pool::OpenNew>(acquired->decision)) {
-      const pool::ConnectionId id = next_id_++;
-      lock.unlock();
-      Connection c;
-      try {
-        c = open(key, url, deadlines, url_text);
-      } catch (...) {
-        lock.lock();
-        pools_.pool_for(key, evicted).open_failed();
-        throw;
-      }
-      c->id = id;
-      lock.lock();
-      pools_.pool_for(key, evicted).opened(id);
-      take_idle_locked(evicted, closing);
-      return c;
+    if (auto* open_new = std::get_if<pool::OpenNew>(&acquired->action)) {
+      return open(open_new->id, key, url, deadlines, url_text, lock);
     }
-    const auto ticket = std::get<pool::Wait>(acquired->decision).ticket;
+
+    // block=true and every connection is taken: wait our turn (FIFO), until the pool deadline.
+    const pool::WaitTicket ticket = std::get<pool::Wait>(acquired->action).ticket;
     const TimePoint deadline = deadlines.pool_deadline();
-    auto handed = [&] { return handed_off_.count(ticket) != 0 || closed_; };
+    auto granted = [&] { return grants_.count(ticket) != 0 || closed_; };
     if (deadline.is_never()) {
-      handed_off_cv_.wait(lock, handed);
+      granted_cv_.wait(lock, granted);
     } else {
-      const auto wait_for = deadline - steady_now();
-      handed_off_cv_.wait_for(lock, wait_for > Duration::zero() ? wait_for : Duration::zero(), handed);
+      granted_cv_.wait_for(lock, std::max(deadline - steady_now(), Duration::zero()), granted);
     }
-    if (auto it = handed_off_.find(ticket); it != handed_off_.end()) {
-      auto conn_it = idle_.find(it->second);
-      handed_off_.erase(it);
-      Connection c = std::move(conn_it->second);
-      idle_.erase(conn_it);
-      return c;
+    auto it = grants_.find(ticket);
+    if (it == grants_.end()) {
+      pools_.cancel_wait(ticket);  // true here: nothing was granted to this ticket
+      if (closed_) continue;       // reports ClosedPoolError
+      Error error = deadlines.timeout_error(policy::Phase::pool, steady_now());
+      error.detail = "pool for " + key.to_string() + " is full (maxsize=" + std::to_string(options_.maxsize) +
+                     ", block=true): " + error.detail;
+      throw EmptyPoolError(std::move(error), url_text);
     }
-    p.cancel_wait(ticket);
-    if (closed_) continue;
-    throw EmptyPoolError(make_error(ErrorCode::pool_empty, "pool for " + key.to_string() +
-                                                               " reached its maxsize and no connection was freed "
-                                                               "before the pool timeout"),
-                         url_text);
+    Grant grant = std::move(it->second);
+    grants_.erase(it);
+    if (grant.failed) continue;  // the pool went away: start over with a fresh one
+    if (grant.connection) {
+      trace(options_.trace, TraceKind::reused, grant.connection->socket.peer_address());
+      return std::move(grant.connection);
+    }
+    return open(grant.id, key, url, deadlines, url_text, lock);
   }
 }
 
-Connection PoolState::open(const pool::PoolKey& key, const url::Url& url, policy::Deadlines& deadlines,
-                           const std::string& url_text) {
+Connection PoolState::open(pool::ConnectionId id, const pool::PoolKey& key, const url::Url& url,
+                           const policy::RequestDeadlines& deadlines, const std::string& url_text,
+                           std::unique_lock<std::mutex>& lock) {
+  lock.unlock();
   trace(options_.trace, TraceKind::connecting, url.hostname() + ":" + std::to_string(key.port));
   auto socket = tcp_connect(url.hostname(), key.port, deadlines.connect_deadline(steady_now()));
-  if (!socket) throw_result_error(std::move(socket).error(), url_text);
+  lock.lock();
+  if (!socket) {
+    grant_slot_locked(pools_.open_failed(id).value_or(std::nullopt));
+    Error error = std::move(socket).error();
+    if (error.category == ErrorCategory::timeout) error = deadlines.timeout_error(policy::Phase::connect, steady_now());
+    throw_result_error(std::move(error), url_text);
+  }
+  (void)pools_.opened(id);  // cannot fail: `id` was handed out for connecting and nothing else saw it
   trace(options_.trace, TraceKind::connected, socket->peer_address());
   auto c = std::make_unique<PooledConnection>();
+  c->id = id;
   c->key = key;
   c->socket = std::move(*socket);
   c->machine = http1::Connection(options_.limits);
@@ -283,40 +279,50 @@ Connection PoolState::open(const pool::PoolKey& key, const url::Url& url, policy
 void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {
   std::vector<Connection> closing;
   std::lock_guard lock(mutex_);
-  const bool reusable = !closed_ && c->machine.is_reusable() && c->machine.start_next_cycle().has_value();
+  const bool reusable = c->machine.is_reusable() && c->machine.start_next_cycle().has_value();
   ++c->requests_served;
-  pool::ConnectionPool* p = pools_.find(c->key);
-  if (p == nullptr) {  // its pool was evicted or cleared meanwhile
+  auto decision = pools_.release(c->id, reusable, steady_now(), keepalive_hint);
+  if (!decision) {  // the pool no longer knows it (cleared): just close it
     closing.push_back(std::move(c));
     return;
   }
-  const pool::ConnectionId id = c->id;
-  auto decision = p->release(id, reusable, steady_now(), keepalive_hint);
-  if (std::holds_alternative<pool::KeepIdle>(decision)) {
+  if (std::holds_alternative<pool::KeepIdle>(decision->action)) {
+    const auto id = c->id;
     idle_.emplace(id, std::move(c));
-  } else if (auto* handoff = std::get_if<pool::HandOff>(&decision)) {
-    idle_.emplace(id, std::move(c));
-    handed_off_.emplace(handoff->ticket, id);
-    handed_off_cv_.notify_all();
+  } else if (auto* handoff = std::get_if<pool::HandOff>(&decision->action)) {
+    grants_[handoff->ticket] = Grant{handoff->id, std::move(c), false};
+    granted_cv_.notify_all();
   } else {
     trace(options_.trace, TraceKind::closed, reusable ? "the pool is full" : "the connection cannot be reused");
     closing.push_back(std::move(c));
   }
+  grant_slot_locked(decision->wake);
 }
 
 void PoolState::discard(Connection c) {
   std::vector<Connection> closing;
   std::lock_guard lock(mutex_);
-  if (pool::ConnectionPool* p = pools_.find(c->key)) p->discard(c->id);
   trace(options_.trace, TraceKind::closed, "the connection failed or was abandoned");
+  grant_slot_locked(pools_.discard(c->id).value_or(std::nullopt));
   closing.push_back(std::move(c));
-  handed_off_cv_.notify_all();  // a slot freed up for a blocked waiter
 }
 
-void PoolState::take_idle_locked(const std::vector<pool::ConnectionId>& ids, std::vector<Connection>& out) {
+void PoolState::grant_slot_locked(const std::optional<pool::OpenFor>& slot) {
+  if (!slot) return;
+  grants_[slot->ticket] = Grant{slot->id, nullptr, false};
+  granted_cv_.notify_all();
+}
+
+void PoolState::dispose_locked(const pool::Disposal& disposal, std::vector<Connection>& closing) {
+  take_idle_locked(disposal.to_close, closing);
+  for (auto ticket : disposal.failed_waiters) grants_[ticket] = Grant{0, nullptr, true};
+  if (!disposal.failed_waiters.empty()) granted_cv_.notify_all();
+}
+
+void PoolState::take_idle_locked(const std::vector<pool::ConnectionId>& ids, std::vector<Connection>& closing) {
   for (auto id : ids) {
     if (auto it = idle_.find(id); it != idle_.end()) {
-      out.push_back(std::move(it->second));
+      closing.push_back(std::move(it->second));
       idle_.erase(it);
     }
   }
@@ -325,15 +331,15 @@ void PoolState::take_idle_locked(const std::vector<pool::ConnectionId>& ids, std
 void PoolState::clear() {
   std::vector<Connection> closing;
   std::lock_guard lock(mutex_);
-  take_idle_locked(pools_.clear(), closing);
+  dispose_locked(pools_.clear(), closing);
 }
 
 void PoolState::close() {
   std::vector<Connection> closing;
   std::lock_guard lock(mutex_);
   closed_ = true;
-  take_idle_locked(pools_.clear(), closing);
-  handed_off_cv_.notify_all();
+  dispose_locked(pools_.clear(), closing);
+  granted_cv_.notify_all();
 }
 
 std::map<std::string, PoolStats> PoolState::stats() const {

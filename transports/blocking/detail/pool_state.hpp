@@ -26,7 +26,7 @@ namespace hipp::blocking::detail {
 struct BodyReader {
   std::shared_ptr<PoolState> pool;
   std::unique_ptr<PooledConnection> connection;
-  policy::Deadlines deadlines;
+  policy::RequestDeadlines deadlines;
   std::string url;
   std::optional<Duration> keepalive_hint;  // the server's Keep-Alive: timeout=N
 };
@@ -54,20 +54,32 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
  private:
   // A connection for `request`, reused or new, honouring block/maxsize and the pool deadline.
   std::unique_ptr<PooledConnection> checkout(const pool::PoolKey& key, const url::Url& url,
-                                            policy::Deadlines& deadlines, const std::string& url_text);
-  std::unique_ptr<PooledConnection> open(const pool::PoolKey& key, const url::Url& url, policy::Deadlines& deadlines,
-                                         const std::string& url_text);
-  // Takes idle connections out of the maps; the caller closes them outside the lock.
+                                            const policy::RequestDeadlines& deadlines, const std::string& url_text);
+  // Opens connection `id` for `key` outside the lock, then tells the pool how it went.
+  std::unique_ptr<PooledConnection> open(pool::ConnectionId id, const pool::PoolKey& key, const url::Url& url,
+                                         const policy::RequestDeadlines& deadlines, const std::string& url_text,
+                                         std::unique_lock<std::mutex>& lock);
+
+  // What a waiting request was granted (block=true): a live connection handed
+  // off by a release, a freed slot to open a connection in, or failure.
+  struct Grant {
+    pool::ConnectionId id = 0;
+    std::unique_ptr<PooledConnection> connection;  // null: open a new connection under `id`
+    bool failed = false;                           // the pool was closed or evicted
+  };
+  // The bookkeeping below runs under mutex_; sockets are closed after it is released,
+  // by moving them into a caller's `closing` vector.
+  void dispose_locked(const pool::Disposal& disposal, std::vector<std::unique_ptr<PooledConnection>>& closing);
   void take_idle_locked(const std::vector<pool::ConnectionId>& ids,
-                        std::vector<std::unique_ptr<PooledConnection>>& out);
+                        std::vector<std::unique_ptr<PooledConnection>>& closing);
+  void grant_slot_locked(const std::optional<pool::OpenFor>& slot);
 
   const PoolManagerOptions options_;
   mutable std::mutex mutex_;
-  std::condition_variable handed_off_cv_;
+  std::condition_variable granted_cv_;
   pool::PoolSet pools_;
   std::unordered_map<pool::ConnectionId, std::unique_ptr<PooledConnection>> idle_;
-  std::unordered_map<pool::WaitTicket, pool::ConnectionId> handed_off_;
-  pool::ConnectionId next_id_ = 1;
+  std::unordered_map<pool::WaitTicket, Grant> grants_;
   bool closed_ = false;
 };
 
