@@ -25,28 +25,28 @@ using Timeout = policy::Timeout;
 // A request body streamed from a file: sent with Content-Length, read in
 // chunks, and rewindable (a resend reads it again from the start).
 struct FileBody {
-  std::filesystem::path path;
+  std::filesystem::path path{};
 };
 
 // A request body produced piece by piece: sent chunked, not rewindable.
 // The generator returns the next piece, or std::nullopt at the end.
 struct GeneratorBody {
-  std::function<std::optional<std::string>()> next;
+  std::function<std::optional<std::string>()> next{};
 };
 
 using Body = std::variant<std::monostate, std::string, FileBody, GeneratorBody>;
 
 struct RequestOptions {
   // Hip's `fields`: query string for GET/HEAD/DELETE, form body otherwise.
-  Fields fields;
+  Fields fields{};
   // Added after the client's default headers; same name replaces the default.
-  Headers headers;
+  Headers headers{};
   // Raw body; mutually exclusive with `fields` (for body methods) and `json`.
-  Body body;
+  Body body{};
   // JSON body (sets Content-Type: application/json).
-  std::optional<nlohmann::json> json;
+  std::optional<nlohmann::json> json{};
   // Overrides the client's timeout for this request.
-  std::optional<Timeout> timeout;
+  std::optional<Timeout> timeout{};
   // Hip's preload_content: true reads the whole body before returning;
   // false returns after the head and streams (read(), stream(), release_conn()).
   bool preload_content = true;

@@ -50,11 +50,11 @@ struct PoolManagerOptions {
   std::size_t num_pools = 10;              // Hip's default
   std::size_t maxsize = 1;                 // idle connections kept per pool (Hip's default)
   bool block = false;                      // cap connections per pool at maxsize and wait for one
-  Headers headers;                         // sent with every request unless the request overrides them
-  Timeout timeout;                         // default for every request; unset fields mean no limit
-  std::optional<Duration> keepalive_expiry;// idle connections older than this are closed, not reused
-  http1::Limits limits;                    // bounds on what a server can make us buffer
-  TraceHook trace;                         // optional
+  Headers headers{};                         // sent with every request unless the request overrides them
+  Timeout timeout{};                         // default for every request; unset fields mean no limit
+  std::optional<Duration> keepalive_expiry{};// idle connections older than this are closed, not reused
+  http1::Limits limits{};                    // bounds on what a server can make us buffer
+  TraceHook trace{};                         // optional
 };
 
 struct PoolStats {

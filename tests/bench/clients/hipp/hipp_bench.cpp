@@ -1,0 +1,134 @@
+// hipp's client for the benchmark harness (docs/benchmarks.md). Prints one
+// "BENCH requests=… bytes=… wall_s=… user_s=… sys_s=… maxrss_kb=… errors=…" line,
+// the harness's output contract, measured over the loop after warm-up.
+//
+//   hipp_bench --mode seq --url URL [--n N] [--duration S] [--warmup W] [--expect-bytes B]
+//   hipp_bench --mode upload --url URL --file F
+//
+// seq: one PoolManager, sequential keep-alive GETs over one reused connection.
+#include <hipp/hipp.hpp>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+namespace {
+
+struct Args {
+  std::string mode = "seq";
+  std::string url;
+  std::string file;
+  long long n = 1'000'000'000LL;
+  double duration = 5;
+  long long warmup = -1;  // default: 100 for seq, 0 otherwise
+  long long expect_bytes = -1;
+};
+
+double cpu_seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+
+struct Measure {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  rusage before{};
+  Measure() { getrusage(RUSAGE_SELF, &before); }
+  void print(long long requests, long long bytes, long long errors, long long connects) const {
+    rusage after{};
+    getrusage(RUSAGE_SELF, &after);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("BENCH requests=%lld bytes=%lld wall_s=%.6f user_s=%.6f sys_s=%.6f maxrss_kb=%ld errors=%lld "
+                "connects=%lld proto=h1.1 lib=hipp/0.1.0\n",
+                requests, bytes, wall, cpu_seconds(after.ru_utime) - cpu_seconds(before.ru_utime),
+                cpu_seconds(after.ru_stime) - cpu_seconds(before.ru_stime), after.ru_maxrss, errors, connects);
+    std::fflush(stdout);
+  }
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "missing value for " << argv[i] << '\n';
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    std::string flag = argv[i];
+    if (flag == "--mode") a.mode = next();
+    else if (flag == "--url") a.url = next();
+    else if (flag == "--file") a.file = next();
+    else if (flag == "--n") a.n = std::atoll(next().c_str());
+    else if (flag == "--duration") a.duration = std::atof(next().c_str());
+    else if (flag == "--warmup") a.warmup = std::atoll(next().c_str());
+    else if (flag == "--expect-bytes") a.expect_bytes = std::atoll(next().c_str());
+    else {
+      std::cerr << "unknown flag " << flag << '\n';
+      std::exit(2);
+    }
+  }
+  if (a.url.empty()) {
+    std::cerr << "--url is required\n";
+    std::exit(2);
+  }
+  return a;
+}
+
+// Counts new connections through the trace hook (the harness's connects=).
+long long g_connects = 0;
+
+int run_seq(const Args& a) {
+  hipp::PoolManager http({.trace = [](hipp::TraceKind kind, std::string_view) {
+    if (kind == hipp::TraceKind::connected) ++g_connects;
+  }});
+  auto one = [&](long long& bytes) {
+    auto r = http.request("GET", a.url);
+    const auto& body = r.data();
+    if (r.status() < 200 || r.status() >= 300) throw std::runtime_error("status " + std::to_string(r.status()));
+    if (a.expect_bytes >= 0 && static_cast<long long>(body.size()) != a.expect_bytes) {
+      throw std::runtime_error("got " + std::to_string(body.size()) + " bytes, expected " + std::to_string(a.expect_bytes));
+    }
+    bytes += static_cast<long long>(body.size());
+  };
+  long long ignored = 0;
+  for (long long i = 0; i < (a.warmup < 0 ? 100 : a.warmup); ++i) one(ignored);
+  const long long connects_before = g_connects;
+  Measure m;
+  long long requests = 0, bytes = 0;
+  const auto stop = std::chrono::steady_clock::now() + std::chrono::duration<double>(a.duration);
+  while (requests < a.n && (a.duration <= 0 || (requests & 63) != 0 || std::chrono::steady_clock::now() < stop)) {
+    one(bytes);
+    ++requests;
+  }
+  m.print(requests, bytes, 0, g_connects - connects_before);
+  return 0;
+}
+
+int run_upload(const Args& a) {
+  hipp::PoolManager http;
+  Measure m;
+  auto r = http.request("POST", a.url, {.body = hipp::FileBody{a.file}});
+  r.data();
+  if (r.status() < 200 || r.status() >= 300) throw std::runtime_error("status " + std::to_string(r.status()));
+  std::error_code ec;
+  m.print(1, static_cast<long long>(std::filesystem::file_size(a.file, ec)), 0, 1);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a = parse(argc, argv);
+  try {
+    if (a.mode == "seq") return run_seq(a);
+    if (a.mode == "upload") return run_upload(a);
+    std::cerr << "mode " << a.mode << " is not supported by hipp_bench yet\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "hipp_bench: " << e.what() << '\n';
+    return 1;
+  }
+}
