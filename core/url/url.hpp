@@ -51,7 +51,7 @@ namespace hipp::url {
 
 struct Url {
   std::string scheme;                   // lower case; empty when the input had none
-  std::optional<std::string> userinfo;  // "user:pass" as given (percent-encoded), without '@'
+  std::optional<std::string> userinfo;  // "user:pass" percent-encoded as parse() normalises it, without '@'
   std::string host;                     // lower case; IPv6 literals keep their brackets: "[::1]"
   std::optional<std::uint16_t> port;    // as written; see effective_port()
   std::string path;                     // percent-encoded; may be empty
