@@ -65,8 +65,12 @@ bool drain(Connection& c, std::string& log, bool& in_body) {
   }
 }
 
+// Small limits, so that inputs of a few hundred bytes reach every bound.
+constexpr Limits kLimits{.max_header_bytes = 256, .max_header_count = 8, .max_chunk_extension_bytes = 16,
+                         .max_informational = 2};
+
 Outcome run(bool head, bool eof, std::string_view response, const std::vector<std::size_t>& cuts) {
-  Connection c;
+  Connection c(kLimits);
   Outcome out;
   if (!c.send_request(head ? "HEAD" : "GET", "/", Headers{{"Host", "fuzz.example"}})) __builtin_trap();
   c.consume_output(c.pending_output().size());

@@ -129,7 +129,9 @@ bool ResponseReader::scan(const char* begin, const char* end) {
 Result<Event> ResponseReader::parse(Bytes input, std::size_t& consumed) {
   consumed = 0;
   if (pending_ == Pending::end) return take_event();
-  const char* const begin = reinterpret_cast<const char*>(input.data());
+  // llhttp computes data + len, which is undefined for a null pointer: lend an empty array instead.
+  static constexpr char kNoBytes[1] = {};
+  const char* const begin = input.empty() ? kNoBytes : reinterpret_cast<const char*>(input.data());
   const char* const end = begin + input.size();
   const char* p = begin;
   while (true) {
