@@ -97,7 +97,18 @@ bool ResponseReader::scan_fail(ErrorCode code, const char* detail) {
 bool ResponseReader::scan(const char* begin, const char* end) {
   if (phase_ == Phase::data) return true;
   const bool in_head = phase_ != Phase::chunk_line;
-  for (const char* q = begin; q < end; ++q) {
+  // In a head, the byte that would exceed max_header_bytes is where the error is.
+  const char* stop = end;
+  if (in_head && static_cast<std::size_t>(end - begin) > limits_.max_header_bytes - phase_bytes_) {
+    stop = begin + (limits_.max_header_bytes - phase_bytes_);
+  }
+  const char* q = begin;
+  for (; q < stop; ++q) {
+    if (in_head && !prev_cr_ && !line_start_) {
+      // Fast path: ordinary bytes in the middle of a line need no state.
+      while (q < stop && static_cast<unsigned char>(*q) > '\r') ++q;
+      if (q == stop) break;
+    }
     const char c = *q;
     if (prev_cr_) {
       if (c != '\n') return scan_fail(ErrorCode::malformed_response, "CR not followed by LF");
@@ -107,9 +118,6 @@ bool ResponseReader::scan(const char* begin, const char* end) {
     if (in_head) {
       if (line_start_ && (c == ' ' || c == '\t')) {
         return scan_fail(ErrorCode::malformed_response, "obs-fold or whitespace at the start of a line");
-      }
-      if (++phase_bytes_ > limits_.max_header_bytes) {
-        return scan_fail(ErrorCode::header_too_large, "response head exceeds max_header_bytes");
       }
     } else if (c == '\n') {
       in_size_digits_ = true;
@@ -122,6 +130,10 @@ bool ResponseReader::scan(const char* begin, const char* end) {
     }
     prev_cr_ = c == '\r';
     line_start_ = c == '\n';
+  }
+  if (in_head) {
+    phase_bytes_ += static_cast<std::size_t>(q - begin);
+    if (stop != end) return scan_fail(ErrorCode::header_too_large, "response head exceeds max_header_bytes");
   }
   return true;
 }
