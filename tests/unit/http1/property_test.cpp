@@ -40,10 +40,24 @@ std::string mutate(std::mt19937& rng, std::string s) {
     if (s.empty()) break;
     std::uniform_int_distribution<std::size_t> at(0, s.size() - 1);
     switch (op(rng)) {
-      case 0: s[at(rng)] = static_cast<char>(byte(rng)); break;
+      case 0: {
+        const std::size_t i = at(rng);
+        s[i] = static_cast<char>(byte(rng));
+        break;
+      }
       case 1: s.erase(at(rng), 1); break;
-      case 2: s.insert(at(rng), 1, "\r\n :0"[static_cast<std::size_t>(byte(rng)) % 5]); break;
-      default: s.insert(at(rng), s.substr(at(rng), 8)); break;
+      case 2: {
+        const std::size_t i = at(rng);
+        s.insert(i, 1, "\r\n :0"[static_cast<std::size_t>(byte(rng)) % 5]);
+        break;
+      }
+      default: {
+        // Two statements: argument evaluation order must not decide the sequence.
+        const std::size_t from = at(rng);
+        const std::size_t to = at(rng);
+        s.insert(to, s.substr(from, 8));
+        break;
+      }
     }
   }
   return s;
