@@ -25,6 +25,25 @@
 // (RFC 9112 §6.3: a client must treat it as an error), and endless 1xx.
 // receive() only buffers; parsing happens in next_event(), one event at a time.
 //
+// Response rules, where the RFCs leave a choice:
+//   - Responses to HEAD, and 204 and 304, have no body whatever their framing
+//     says (RFC 9110 §6.4.1); bytes after their head are unexpected_data.
+//   - 1xx responses become InformationalResponse events and the next head is
+//     parsed; more than Limits::max_informational of them is an error. We
+//     never request an upgrade, so a 101 is malformed_response.
+//   - Content-Length must be one plain decimal: a second Content-Length field
+//     (even an identical one), a list ("5, 5"), a sign or any other byte is
+//     invalid_content_length. Content-Length with Transfer-Encoding is
+//     conflicting_framing.
+//   - A body with neither Content-Length nor chunked ends at receive_eof()
+//     (RFC 9112 §6.3) and the connection is then not reusable.
+//   - EOF before any byte of a response is connection_closed; EOF anywhere
+//     inside a response (its head, a Content-Length or chunked body) is
+//     incomplete_body.
+//   - Lines end in CRLF only: bare LF, CR without LF and obs-fold are
+//     malformed_response; the two bytes after chunk data must be CRLF
+//     (invalid_chunk).
+//
 // Sides and states (h11's model). Our side: idle → send_body → done, or
 // error. Their side: idle (nothing expected) → awaiting_head → body → done,
 // or error; `closed` once EOF is seen. The connection can carry another
@@ -129,12 +148,15 @@ class Connection {
   Result<void> send_request(std::string_view method, std::string_view target, const Headers& headers);
 
   // Frames body bytes (copied into the output buffer). An empty span is a no-op.
-  // Errors: invalid_state (no body in progress), body_length_mismatch (beyond Content-Length).
+  // Errors (the machine moves to its error state; nothing of `data` is produced):
+  //   invalid_state (no body in progress), body_length_mismatch (beyond Content-Length).
   Result<void> send_body(Bytes data);
 
   // Ends the request body; `trailers` are only allowed (and only sent) with chunked framing.
-  // Errors: invalid_state, body_length_mismatch (fewer bytes than Content-Length),
-  //         invalid_header_name / invalid_header_value for trailers.
+  // Errors (the machine moves to its error state; nothing is produced):
+  //   invalid_state (no body in progress, or trailers without chunked framing),
+  //   body_length_mismatch (fewer bytes than Content-Length),
+  //   invalid_header_name / invalid_header_value for trailers.
   Result<void> send_end(const Headers& trailers = {});
 
   // The caller gave up on sending (write error, cancelled): the machine errors.
@@ -165,15 +187,19 @@ class Connection {
   // too_many_informational, incomplete_body (EOF inside a body),
   // connection_closed (EOF before any byte of a response),
   // unexpected_data (bytes when no response is expected, e.g. after a
-  // complete response), invalid_state (already errored).
+  // complete response), invalid_state (already errored). Protocol errors
+  // carry ErrorOrigin::remote and, when llhttp found them, its reason in the detail.
+  // Returns Paused while the response is complete and nothing else arrived,
+  // and ConnectionClosed once EOF is seen on an idle or finished connection.
   Result<Event> next_event();
 
   // --- Queries ---
 
   OurState our_state() const noexcept;
   TheirState their_state() const noexcept;
-  // Whether the server sent 100 Continue (or a final response) since a request
-  // with "Expect: 100-continue" was sent. The caller holds the body back until then.
+  // True from sending a request with "Expect: 100-continue" until the server
+  // answers with any 1xx or a final response head (RFC 9110 §10.1.1). The
+  // caller holds the body back while it is true (or until its own timeout).
   bool expecting_continue() const noexcept;
   // Whether another request may use this connection now (see theory of operation).
   bool is_reusable() const noexcept;

@@ -1,0 +1,423 @@
+#include "core/http1/response_reader.hpp"
+
+#include <string>
+
+namespace hipp::http1 {
+
+namespace {
+
+std::string_view trim_ows(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// RFC 9110 §8.6: Content-Length = 1*DIGIT. Signs, lists and other bytes are refused.
+bool is_decimal(std::string_view s) noexcept {
+  s = trim_ows(s);
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+bool is_hex(char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+}  // namespace
+
+ResponseReader::ResponseReader(const Limits& limits) : limits_(limits) {
+  llhttp_init(&parser_, HTTP_RESPONSE, &settings());
+  parser_.data = this;
+}
+
+const llhttp_settings_t& ResponseReader::settings() noexcept {
+  static const llhttp_settings_t s = [] {
+    llhttp_settings_t v;
+    llhttp_settings_init(&v);
+    v.on_message_begin = &ResponseReader::on_message_begin;
+    v.on_status = &ResponseReader::on_status;
+    v.on_header_field = &ResponseReader::on_header_field;
+    v.on_header_field_complete = &ResponseReader::on_header_field_complete;
+    v.on_header_value = &ResponseReader::on_header_value;
+    v.on_header_value_complete = &ResponseReader::on_header_value_complete;
+    v.on_headers_complete = &ResponseReader::on_headers_complete;
+    v.on_body = &ResponseReader::on_body;
+    v.on_chunk_header = &ResponseReader::on_chunk_header;
+    v.on_message_complete = &ResponseReader::on_message_complete;
+    return v;
+  }();
+  return s;
+}
+
+ResponseReader& ResponseReader::self(llhttp_t* p) noexcept { return *static_cast<ResponseReader*>(p->data); }
+
+void ResponseReader::start(bool head_request) {
+  llhttp_reset(&parser_);
+  head_request_ = head_request;
+  started_ = false;
+  keep_alive_ = false;
+  close_delimited_ = false;
+  informational_count_ = 0;
+  pending_ = Pending::none;
+  crlf_left_ = 0;
+  phase_change_ = false;
+  enter_phase(Phase::head);
+}
+
+void ResponseReader::enter_phase(Phase phase) noexcept {
+  phase_ = phase;
+  phase_bytes_ = 0;
+  extension_bytes_ = 0;
+  in_size_digits_ = true;
+  prev_cr_ = false;
+  line_start_ = true;
+}
+
+int ResponseReader::fail_cb(ErrorCode code, const char* detail) {
+  if (!failed_) {
+    failed_ = true;
+    error_code_ = code;
+    error_detail_ = detail;
+  }
+  return HPE_USER;
+}
+
+bool ResponseReader::scan_fail(ErrorCode code, const char* detail) {
+  fail_cb(code, detail);
+  return false;
+}
+
+// Checks the non-body bytes [begin, end) in wire order (RFC 9112 §2.2, §5.2,
+// §7.1.1): every line ends in CRLF, no line of a head or trailer section
+// starts with whitespace (obs-fold), a head stays within max_header_bytes and
+// a chunk-size line's extensions within max_chunk_extension_bytes.
+bool ResponseReader::scan(const char* begin, const char* end) {
+  if (phase_ == Phase::data) return true;
+  const bool in_head = phase_ != Phase::chunk_line;
+  // In a head, the byte that would exceed max_header_bytes is where the error is.
+  const char* stop = end;
+  if (in_head && static_cast<std::size_t>(end - begin) > limits_.max_header_bytes - phase_bytes_) {
+    stop = begin + (limits_.max_header_bytes - phase_bytes_);
+  }
+  const char* q = begin;
+  for (; q < stop; ++q) {
+    if (in_head && !prev_cr_ && !line_start_) {
+      // Fast path: ordinary bytes in the middle of a line need no state.
+      while (q < stop && static_cast<unsigned char>(*q) > '\r') ++q;
+      if (q == stop) break;
+    }
+    const char c = *q;
+    if (prev_cr_) {
+      if (c != '\n') return scan_fail(ErrorCode::malformed_response, "CR not followed by LF");
+    } else if (c == '\n') {
+      return scan_fail(ErrorCode::malformed_response, "bare LF line ending");
+    }
+    if (in_head) {
+      if (line_start_ && (c == ' ' || c == '\t')) {
+        return scan_fail(ErrorCode::malformed_response, "obs-fold or whitespace at the start of a line");
+      }
+    } else if (c == '\n') {
+      in_size_digits_ = true;
+      extension_bytes_ = 0;
+    } else if (c != '\r' && !(in_size_digits_ && is_hex(c))) {
+      in_size_digits_ = false;
+      if (++extension_bytes_ > limits_.max_chunk_extension_bytes) {
+        return scan_fail(ErrorCode::chunk_extension_too_large, "chunk extension exceeds max_chunk_extension_bytes");
+      }
+    }
+    prev_cr_ = c == '\r';
+    line_start_ = c == '\n';
+  }
+  if (in_head) {
+    phase_bytes_ += static_cast<std::size_t>(q - begin);
+    if (stop != end) return scan_fail(ErrorCode::header_too_large, "response head exceeds max_header_bytes");
+  }
+  return true;
+}
+
+Result<Event> ResponseReader::parse(Bytes input, std::size_t& consumed) {
+  consumed = 0;
+  if (pending_ == Pending::end) return take_event();
+  // llhttp computes data + len, which is undefined for a null pointer: lend an empty array instead.
+  static constexpr char kNoBytes[1] = {};
+  const char* const begin = input.empty() ? kNoBytes : reinterpret_cast<const char*>(input.data());
+  const char* const end = begin + input.size();
+  const char* p = begin;
+  while (true) {
+    // RFC 9112 §7.1: chunk-data is followed by exactly CRLF; llhttp 8.1 skips any two bytes.
+    for (const char* q = p; crlf_left_ > 0 && q < end; ++q) {
+      if (*q != (crlf_left_ == 2 ? '\r' : '\n')) {
+        consumed = static_cast<std::size_t>(q - begin);
+        return fail(ErrorCode::invalid_chunk, "chunk data not followed by CRLF");
+      }
+      --crlf_left_;
+    }
+    if (p != end) started_ = true;
+    scan_pos_ = p;
+    failed_ = false;
+    const llhttp_errno_t err = llhttp_execute(&parser_, p, static_cast<std::size_t>(end - p));
+    const char* stop = end;
+    if (err != HPE_OK) {
+      stop = llhttp_get_error_pos(&parser_);
+      if (stop == nullptr || stop < p || stop > end) stop = p;
+    }
+    consumed = static_cast<std::size_t>(stop - begin);
+    // Bytes before the stop point come first: a scanner error there wins
+    // over whatever stopped llhttp, so the verdict does not depend on splits.
+    // (scan_pos_ is null when on_body's own scan already failed.)
+    if (scan_pos_ != nullptr) {
+      const bool callback_failed = failed_;
+      const ErrorCode code = error_code_;
+      const char* detail = error_detail_;
+      failed_ = false;
+      if (!scan(scan_pos_, stop)) return fail(error_code_, error_detail_);
+      failed_ = callback_failed;
+      error_code_ = code;
+      error_detail_ = detail;
+    }
+    if (failed_) return fail(error_code_, error_detail_);
+    if (err == HPE_PAUSED) {
+      if (pending_ == Pending::informational) {
+        // A 1xx ends at its head (RFC 9110 §15.2); start the next response
+        // afresh so llhttp's keep-alive view of the 1xx cannot matter.
+        llhttp_reset(&parser_);
+      } else {
+        llhttp_resume(&parser_);
+      }
+      if (phase_change_) {
+        phase_change_ = false;
+        enter_phase(next_phase_);
+      }
+      if (pending_ != Pending::none) return take_event();
+      p = stop;
+      continue;
+    }
+    if (err != HPE_OK) return map_llhttp_error(err);
+    return Event{NeedData{}};
+  }
+}
+
+Result<Event> ResponseReader::finish() {
+  if (pending_ == Pending::end) return take_event();
+  if (!started_) {
+    return fail(ErrorCode::connection_closed, "the server closed the connection before sending a response");
+  }
+  if (in_body_ && close_delimited_) {
+    // RFC 9112 §6.3 rule 8: the body ends when the connection closes.
+    const llhttp_errno_t err = llhttp_finish(&parser_);
+    if (err == HPE_PAUSED && pending_ == Pending::end) return take_event();
+  }
+  return fail(ErrorCode::incomplete_body,
+              in_body_ ? "the server closed the connection inside the body"
+                       : "the server closed the connection inside the response head");
+}
+
+Event ResponseReader::take_event() {
+  const Pending what = pending_;
+  pending_ = Pending::none;
+  switch (what) {
+    case Pending::informational:
+      return InformationalResponse{status_, std::move(reason_), std::move(headers_)};
+    case Pending::head_then_end:
+      pending_ = Pending::end;
+      [[fallthrough]];
+    case Pending::head:
+      in_body_ = true;
+      return ResponseHead{status_, std::move(reason_), parser_.http_major, parser_.http_minor, std::move(headers_)};
+    case Pending::body:
+      return BodyData{body_};
+    case Pending::end:
+      in_body_ = false;
+      return EndOfMessage{std::move(trailers_)};
+    case Pending::none:
+      break;
+  }
+  return Event{NeedData{}};
+}
+
+Result<Event> ResponseReader::map_llhttp_error(llhttp_errno_t err) const {
+  std::string detail = "llhttp ";
+  detail += llhttp_errno_name(err);
+  if (const char* reason = llhttp_get_error_reason(&parser_)) {
+    detail += ": ";
+    detail += reason;
+  }
+  switch (err) {
+    case HPE_INVALID_CONTENT_LENGTH:
+      return fail(ErrorCode::invalid_content_length, std::move(detail));
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+      // Raised both for duplicates and for Content-Length beside Transfer-Encoding.
+      return fail(detail.find("Transfer-Encoding") != std::string::npos ? ErrorCode::conflicting_framing
+                                                                        : ErrorCode::invalid_content_length,
+                  std::move(detail));
+    case HPE_INVALID_CHUNK_SIZE:
+      return fail(ErrorCode::invalid_chunk, std::move(detail));
+    default:
+      return fail(ErrorCode::malformed_response, std::move(detail));
+  }
+}
+
+// --- llhttp callbacks ---
+
+int ResponseReader::on_message_begin(llhttp_t* p) {
+  auto& r = self(p);
+  r.status_ = 0;
+  r.reason_.clear();
+  r.headers_.clear();
+  r.trailers_.clear();
+  r.field_name_.clear();
+  r.field_value_.clear();
+  r.field_count_ = 0;
+  r.seen_length_ = false;
+  r.seen_transfer_encoding_ = false;
+  r.chunked_ = false;
+  r.no_body_ = false;
+  r.in_trailers_ = false;
+  r.in_body_ = false;
+  return 0;
+}
+
+int ResponseReader::on_status(llhttp_t* p, const char* at, std::size_t n) {
+  auto& r = self(p);
+  if (r.reason_.size() + n > r.limits_.max_header_bytes) {
+    return r.fail_cb(ErrorCode::header_too_large, "status line exceeds max_header_bytes");
+  }
+  r.reason_.append(at, n);
+  return 0;
+}
+
+int ResponseReader::on_header_field(llhttp_t* p, const char* at, std::size_t n) {
+  auto& r = self(p);
+  if (r.field_name_.size() + n > r.limits_.max_header_bytes) {
+    return r.fail_cb(ErrorCode::header_too_large, "field name exceeds max_header_bytes");
+  }
+  r.field_name_.append(at, n);
+  return 0;
+}
+
+int ResponseReader::on_header_field_complete(llhttp_t* p) {
+  auto& r = self(p);
+  if (++r.field_count_ > r.limits_.max_header_count) {
+    return r.fail_cb(ErrorCode::too_many_headers, "more fields than max_header_count");
+  }
+  r.field_is_length_ = false;
+  if (r.in_trailers_) return 0;
+  if (iequals(r.field_name_, "Content-Length")) {
+    // RFC 9112 §6.3: Content-Length with Transfer-Encoding is an error for a client.
+    if (r.seen_transfer_encoding_) {
+      return r.fail_cb(ErrorCode::conflicting_framing, "Content-Length together with Transfer-Encoding");
+    }
+    // RFC 9110 §8.6 allows identical duplicates; llhttp does not, and neither do we.
+    if (r.seen_length_) return r.fail_cb(ErrorCode::invalid_content_length, "more than one Content-Length");
+    r.seen_length_ = true;
+    r.field_is_length_ = true;
+  } else if (iequals(r.field_name_, "Transfer-Encoding")) {
+    if (r.seen_length_) {
+      return r.fail_cb(ErrorCode::conflicting_framing, "Transfer-Encoding together with Content-Length");
+    }
+    r.seen_transfer_encoding_ = true;
+  }
+  return 0;
+}
+
+int ResponseReader::on_header_value(llhttp_t* p, const char* at, std::size_t n) {
+  auto& r = self(p);
+  if (r.field_value_.size() + n > r.limits_.max_header_bytes) {
+    return r.fail_cb(ErrorCode::header_too_large, "field value exceeds max_header_bytes");
+  }
+  r.field_value_.append(at, n);
+  return 0;
+}
+
+int ResponseReader::on_header_value_complete(llhttp_t* p) {
+  auto& r = self(p);
+  if (r.field_is_length_ && !is_decimal(r.field_value_)) {
+    return r.fail_cb(ErrorCode::invalid_content_length, "Content-Length is not a decimal number");
+  }
+  (r.in_trailers_ ? r.trailers_ : r.headers_).add(r.field_name_, trim_ows(r.field_value_));
+  r.field_name_.clear();
+  r.field_value_.clear();
+  return 0;
+}
+
+int ResponseReader::on_headers_complete(llhttp_t* p) { return self(p).head_complete(); }
+
+// Return values follow llhttp.h: 1 = "no body", HPE_PAUSED = stop here.
+int ResponseReader::head_complete() {
+  status_ = parser_.status_code;
+  if (parser_.http_major != 1) return fail_cb(ErrorCode::malformed_response, "not an HTTP/1.x response");
+  if (status_ < 100) return fail_cb(ErrorCode::malformed_response, "status code below 100");
+  if (status_ == 101) {
+    // We never send Upgrade, so a switch of protocols is a broken server (RFC 9110 §15.2.2).
+    return fail_cb(ErrorCode::malformed_response, "101 Switching Protocols without an Upgrade request");
+  }
+  if (status_ < 200) {
+    if (++informational_count_ > limits_.max_informational) {
+      return fail_cb(ErrorCode::too_many_informational, "more 1xx responses than max_informational");
+    }
+    return 1;  // RFC 9110 §15.2: a 1xx has no content
+  }
+  // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
+  const bool close = headers_.has_token("Connection", "close");
+  keep_alive_ = !close && (parser_.http_minor >= 1 || headers_.has_token("Connection", "keep-alive"));
+  // RFC 9110 §6.4.1: responses to HEAD, and 204 and 304, never have content.
+  if (head_request_ || status_ == 204 || status_ == 304) {
+    no_body_ = true;
+    close_delimited_ = false;
+    return 1;
+  }
+  chunked_ = (parser_.flags & F_CHUNKED) != 0;
+  close_delimited_ = llhttp_message_needs_eof(&parser_) != 0;
+  pending_ = Pending::head;
+  next_phase_ = chunked_ ? Phase::chunk_line : Phase::data;
+  phase_change_ = true;
+  return HPE_PAUSED;
+}
+
+int ResponseReader::on_body(llhttp_t* p, const char* at, std::size_t n) {
+  auto& r = self(p);
+  if (n == 0) return 0;
+  if (r.chunked_) {
+    if (!r.scan(r.scan_pos_, at)) {
+      r.scan_pos_ = nullptr;
+      return HPE_USER;
+    }
+    r.prev_cr_ = false;
+    r.line_start_ = false;
+    if (p->content_length == 0) r.crlf_left_ = 2;
+  }
+  r.scan_pos_ = at + n;
+  r.body_ = Bytes(reinterpret_cast<const std::byte*>(at), n);
+  r.pending_ = Pending::body;
+  return HPE_PAUSED;
+}
+
+int ResponseReader::on_chunk_header(llhttp_t* p) {
+  auto& r = self(p);
+  if (p->content_length != 0) return 0;
+  // The last chunk: trailers follow (RFC 9112 §7.1.2). Pause so the scanner
+  // switches to head rules exactly here.
+  r.in_trailers_ = true;
+  r.field_count_ = 0;
+  r.next_phase_ = Phase::trailers;
+  r.phase_change_ = true;
+  return HPE_PAUSED;
+}
+
+int ResponseReader::on_message_complete(llhttp_t* p) {
+  auto& r = self(p);
+  if (r.status_ < 200) {
+    r.pending_ = Pending::informational;
+    r.next_phase_ = Phase::head;
+  } else {
+    r.pending_ = r.no_body_ ? Pending::head_then_end : Pending::end;
+    r.next_phase_ = Phase::data;
+  }
+  r.phase_change_ = true;
+  return HPE_PAUSED;
+}
+
+}  // namespace hipp::http1
