@@ -157,6 +157,11 @@ Result<void> Connection::send_body(Bytes data) {
 
 Result<void> Connection::send_end(const Headers& trailers) {
   auto& m = *impl_;
+  // A request without a body was complete at send_request(); ending it again
+  // is accepted so every caller can drive every request the same way.
+  const bool bodiless = m.framing.kind == RequestFraming::Kind::none ||
+                        (m.framing.kind == RequestFraming::Kind::length && m.framing.length == 0);
+  if (m.ours == OurState::done && bodiless && trailers.empty()) return {};
   if (m.ours != OurState::send_body) return m.fail(ErrorCode::invalid_state, "send_end: no request body in progress");
   if (m.framing.kind == RequestFraming::Kind::length) {
     if (!trailers.empty()) return m.fail(ErrorCode::invalid_state, "trailers need chunked framing");

@@ -153,6 +153,8 @@ class Connection {
   Result<void> send_body(Bytes data);
 
   // Ends the request body; `trailers` are only allowed (and only sent) with chunked framing.
+  // For a request without a body (no framing header, or Content-Length: 0) it
+  // is an accepted no-op: such a request is complete at send_request().
   // Errors (the machine moves to its error state; nothing is produced):
   //   invalid_state (no body in progress, or trailers without chunked framing),
   //   body_length_mismatch (fewer bytes than Content-Length),

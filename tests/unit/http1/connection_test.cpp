@@ -231,3 +231,17 @@ TEST_CASE("a moved-from machine's state travels with the move", "[http1][connect
   b.receive(as_bytes("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
   CHECK(std::holds_alternative<ResponseHead>(next(b)));
 }
+
+TEST_CASE("send_end after a bodiless request is an accepted no-op that writes nothing") {
+  Connection c;
+  REQUIRE(c.send_request("GET", "/", Headers{{"Host", "h"}}));
+  const auto head_size = c.pending_output().size();
+  REQUIRE(c.send_end());
+  CHECK(c.pending_output().size() == head_size);
+  CHECK(c.our_state() == OurState::done);
+
+  Connection empty_post;
+  REQUIRE(empty_post.send_request("POST", "/", Headers{{"Host", "h"}, {"Content-Length", "0"}}));
+  CHECK(empty_post.send_end());
+  CHECK(empty_post.send_end(Headers{{"X-Trailer", "1"}}).error().code == ErrorCode::invalid_state);
+}
