@@ -25,8 +25,11 @@ using Connection = std::unique_ptr<PooledConnection>;
 
 [[noreturn]] void throw_result_error(Error error, const std::string& url) { throw_error(std::move(error), url); }
 
-void trace(const TraceHook& hook, TraceKind kind, std::string_view detail) {
-  if (hook) hook(kind, detail);
+// Calls the hook with the detail `make_detail()` builds, building it only when
+// a hook is set: formatting heads and addresses costs more than the rest of a request.
+template <class MakeDetail>
+void trace(const TraceHook& hook, TraceKind kind, MakeDetail&& make_detail) {
+  if (hook) hook(kind, make_detail());
 }
 
 std::string format_head(int major, int minor, int status, std::string_view reason, const Headers& headers) {
@@ -91,7 +94,7 @@ Result<void> send_body(PooledConnection& c, Body& body, const policy::RequestDea
 Result<http1::ResponseHead> send_and_read_head(PooledConnection& c, PreparedRequest& req,
                                                const policy::RequestDeadlines& deadlines, const TraceHook& hook) {
   if (auto ok = c.machine.send_request(req.method, req.target, req.headers); !ok) return Unexpected{std::move(ok).error()};
-  trace(hook, TraceKind::request_head, as_chars(c.machine.pending_output()));
+  trace(hook, TraceKind::request_head, [&] { return as_chars(c.machine.pending_output()); });
   if (auto ok = c.flush(deadlines); !ok) return Unexpected{std::move(ok).error()};
 
   std::optional<http1::ResponseHead> early_head;
@@ -103,7 +106,7 @@ Result<http1::ResponseHead> send_and_read_head(PooledConnection& c, PreparedRequ
       if (!event) return Unexpected{std::move(event).error()};
       if (std::holds_alternative<http1::NeedData>(*event)) break;  // the server stays silent: send the body anyway
       if (auto* info = std::get_if<http1::InformationalResponse>(&*event)) {
-        trace(hook, TraceKind::response_head, format_head(1, 1, info->status, info->reason, info->headers));
+        trace(hook, TraceKind::response_head, [&] { return format_head(1, 1, info->status, info->reason, info->headers); });
       } else if (auto* head = std::get_if<http1::ResponseHead>(&*event)) {
         early_head = std::move(*head);  // a final answer before the body: do not send it
         break;
@@ -124,7 +127,7 @@ Result<http1::ResponseHead> send_and_read_head(PooledConnection& c, PreparedRequ
     if (auto* head = std::get_if<http1::ResponseHead>(&*event)) return std::move(*head);
     if (auto* info = std::get_if<http1::InformationalResponse>(&*event)) {
       // 1xx: the machine caps how many; keep reading.
-      trace(hook, TraceKind::response_head, format_head(1, 1, info->status, info->reason, info->headers));
+      trace(hook, TraceKind::response_head, [&] { return format_head(1, 1, info->status, info->reason, info->headers); });
     }
   }
 }
@@ -160,8 +163,7 @@ Response PoolState::execute(PreparedRequest req, const Timeout& timeout, bool pr
       if (retry) continue;
       throw_result_error(std::move(error), url_text);
     }
-    trace(options_.trace, TraceKind::response_head,
-          format_head(head->version_major, head->version_minor, head->status, head->reason, head->headers));
+    trace(options_.trace, TraceKind::response_head, [&] { return format_head(head->version_major, head->version_minor, head->status, head->reason, head->headers); });
     Response response;
     response.status_ = head->status;
     response.reason_ = std::move(head->reason);
@@ -212,12 +214,12 @@ Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url,
       Connection c = std::move(it->second);
       idle_.erase(it);
       if (c->socket.is_dropped()) {
-        trace(options_.trace, TraceKind::closed, "idle connection was dropped by the server");
+        trace(options_.trace, TraceKind::closed, [&] { return "idle connection was dropped by the server"; });
         grant_slot_locked(pools_.discard(reuse->id).value_or(std::nullopt));
         closing.push_back(std::move(c));
         continue;
       }
-      trace(options_.trace, TraceKind::reused, c->socket.peer_address());
+      trace(options_.trace, TraceKind::reused, [&] { return c->socket.peer_address(); });
       return c;
     }
     if (auto* open_new = std::get_if<pool::OpenNew>(&acquired->action)) {
@@ -246,7 +248,7 @@ Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url,
     grants_.erase(it);
     if (grant.failed) continue;  // the pool went away: start over with a fresh one
     if (grant.connection) {
-      trace(options_.trace, TraceKind::reused, grant.connection->socket.peer_address());
+      trace(options_.trace, TraceKind::reused, [&] { return grant.connection->socket.peer_address(); });
       return std::move(grant.connection);
     }
     return open(grant.id, key, url, deadlines, url_text, lock);
@@ -257,7 +259,7 @@ Connection PoolState::open(pool::ConnectionId id, const pool::PoolKey& key, cons
                            const policy::RequestDeadlines& deadlines, const std::string& url_text,
                            std::unique_lock<std::mutex>& lock) {
   lock.unlock();
-  trace(options_.trace, TraceKind::connecting, url.hostname() + ":" + std::to_string(key.port));
+  trace(options_.trace, TraceKind::connecting, [&] { return url.hostname() + ":" + std::to_string(key.port); });
   auto socket = tcp_connect(url.hostname(), key.port, deadlines.connect_deadline(steady_now()));
   lock.lock();
   if (!socket) {
@@ -267,7 +269,7 @@ Connection PoolState::open(pool::ConnectionId id, const pool::PoolKey& key, cons
     throw_result_error(std::move(error), url_text);
   }
   (void)pools_.opened(id);  // cannot fail: `id` was handed out for connecting and nothing else saw it
-  trace(options_.trace, TraceKind::connected, socket->peer_address());
+  trace(options_.trace, TraceKind::connected, [&] { return socket->peer_address(); });
   auto c = std::make_unique<PooledConnection>();
   c->id = id;
   c->key = key;
@@ -293,7 +295,7 @@ void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {
     grants_[handoff->ticket] = Grant{handoff->id, std::move(c), false};
     granted_cv_.notify_all();
   } else {
-    trace(options_.trace, TraceKind::closed, reusable ? "the pool is full" : "the connection cannot be reused");
+    trace(options_.trace, TraceKind::closed, [&] { return reusable ? "the pool is full" : "the connection cannot be reused"; });
     closing.push_back(std::move(c));
   }
   grant_slot_locked(decision->wake);
@@ -302,7 +304,7 @@ void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {
 void PoolState::discard(Connection c) {
   std::vector<Connection> closing;
   std::lock_guard lock(mutex_);
-  trace(options_.trace, TraceKind::closed, "the connection failed or was abandoned");
+  trace(options_.trace, TraceKind::closed, [&] { return "the connection failed or was abandoned"; });
   grant_slot_locked(pools_.discard(c->id).value_or(std::nullopt));
   closing.push_back(std::move(c));
 }
