@@ -53,7 +53,11 @@ bool ChildProcess::running() {
     }
     int status = 0;
     pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_ || (r < 0 && errno == ECHILD)) {
+    if (r == pid_) {
+        reaped(status);
+        return false;
+    }
+    if (r < 0 && errno == ECHILD) {
         reaped_ = true;
         return false;
     }
@@ -76,7 +80,28 @@ void ChildProcess::stop(int signal, std::chrono::milliseconds grace) {
     int status = 0;
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
+    reaped(status);
+}
+
+int ChildProcess::wait(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (running()) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            stop(SIGKILL, std::chrono::milliseconds(0));
+            return -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return exit_code_;
+}
+
+void ChildProcess::reaped(int status) noexcept {
     reaped_ = true;
+    if (WIFEXITED(status)) {
+        exit_code_ = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        exit_code_ = 128 + WTERMSIG(status);
+    }
 }
 
 }  // namespace hipp::test

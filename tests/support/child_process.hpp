@@ -29,9 +29,16 @@ public:
     // Sends `signal`, waits up to `grace` for the exit, then SIGKILLs and reaps. Idempotent.
     void stop(int signal, std::chrono::milliseconds grace);
 
+    // Waits up to `timeout` for the child to exit on its own and returns its exit code (128 + signal
+    // number when a signal ended it). On timeout the child is killed and -1 returned.
+    int wait(std::chrono::milliseconds timeout);
+
 private:
+    void reaped(int status) noexcept;
+
     pid_t pid_ = -1;
     bool reaped_ = false;
+    int exit_code_ = -1;
 };
 
 }  // namespace hipp::test
