@@ -83,7 +83,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
     } else if (a == "-I" || a == "--head") {
       o.head = true;
     } else if (a == "-o" || a == "--output") {
-      ok = with_value([&](const std::string& v) -> Result<void> { o.output = v; return {}; });
+      ok = with_value([&](const std::string& v) -> Result<void> { o.outputs.push_back(v); return {}; });
     } else if (a == "-s" || a == "--silent") {
       o.silent = true;
     } else if (a == "-S" || a == "--show-error") {
@@ -113,21 +113,20 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
     } else if (a == "-V" || a == "--version") {
       o.version = true;
     } else if (a == "--url") {
-      ok = with_value([&](const std::string& v) -> Result<void> { o.url = v; return {}; });
+      ok = with_value([&](const std::string& v) -> Result<void> { o.urls.push_back(v); return {}; });
     } else if (a.size() > 1 && a[0] == '-') {
       return fail(ErrorCode::invalid_state, "option " + a + ": is unknown");
     } else {
-      if (!o.url.empty()) return fail(ErrorCode::invalid_state, "only one URL is supported, got '" + o.url + "' and '" + a + "'");
-      o.url = a;
+      o.urls.push_back(a);
     }
     if (!ok) return Unexpected{std::move(ok).error()};
   }
-  if (o.url.empty() && !o.help && !o.version) return fail(ErrorCode::invalid_state, "no URL specified");
+  if (o.urls.empty() && !o.help && !o.version) return fail(ErrorCode::invalid_state, "no URL specified");
   return o;
 }
 
 std::string usage() {
-  return R"(Usage: hipp [options] <url>
+  return R"(Usage: hipp [options] <url>...   (several URLs share connections, as with curl)
  -X, --request <method>     Request method (default GET, or POST with data)
  -H, --header <line>        Extra header "Name: value" (repeatable)
  -d, --data <data>          Form data (repeatable, joined with '&'); @file reads a file, CR/LF removed
@@ -136,7 +135,7 @@ std::string usage() {
      --json <data>          JSON body; sets Content-Type and Accept to application/json
  -i, --include              Include the response head in the output
  -I, --head                 HEAD request; show the response head only
- -o, --output <file>        Write the body to <file> instead of stdout
+ -o, --output <file>        Write the body to <file> instead of stdout (one -o per URL, in order)
  -s, --silent               No error messages (unless -S)
  -S, --show-error           With -s, still show errors
  -v, --verbose              Show the request and response heads as sent and received

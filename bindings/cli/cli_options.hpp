@@ -11,7 +11,9 @@
 namespace hipp::cli {
 
 struct CliOptions {
-  std::string url;
+  // Fetched in order over one PoolManager, so a second URL on the same origin
+  // reuses the first one's connection (as curl does).
+  std::vector<std::string> urls;
   std::optional<std::string> method;                       // -X
   std::vector<std::string> headers;                        // -H "Name: value"
   std::optional<std::string> data;                         // -d / --data-binary / --json, already joined
@@ -19,7 +21,7 @@ struct CliOptions {
   std::optional<std::string> data_file;                    // --data-binary @file, streamed
   bool include_headers = false;                            // -i
   bool head = false;                                       // -I
-  std::optional<std::string> output;                       // -o
+  std::vector<std::string> outputs;                        // -o, paired with urls in order
   bool silent = false;                                     // -s
   bool show_error = false;                                 // -S
   bool verbose = false;                                    // -v

@@ -98,23 +98,20 @@ int report(const CliOptions& o, int code, const std::string& message) {
   return code;
 }
 
-int run(const CliOptions& o) {
-  hipp::PoolManagerOptions manager_options;
-  if (o.verbose) manager_options.trace = verbose_trace;
-  hipp::PoolManager http(std::move(manager_options));
-
+// Fetches one URL and writes it out. Returns 0 or curl's exit code.
+int fetch(hipp::PoolManager& http, const CliOptions& o, const std::string& url, const std::string* output_path) {
   std::string method = o.method.value_or(o.head ? "HEAD" : (o.data || o.data_file) ? "POST" : "GET");
   std::ofstream file;
   std::ostream* out = &std::cout;
   try {
-    auto response = http.request(method, o.url, request_options(o));
+    auto response = http.request(method, url, request_options(o));
     if (o.fail && response.status() >= 400) {
       return report(o, hipp::cli::kHttpError,
                     "The requested URL returned error: " + std::to_string(response.status()));
     }
-    if (o.output) {
-      file.open(*o.output, std::ios::binary | std::ios::trunc);
-      if (!file) return report(o, hipp::cli::kWriteError, "cannot write to '" + *o.output + "'");
+    if (output_path) {
+      file.open(*output_path, std::ios::binary | std::ios::trunc);
+      if (!file) return report(o, hipp::cli::kWriteError, "cannot write to '" + *output_path + "'");
       out = &file;
     }
     if (o.include_headers || o.head) *out << head_text(response);
@@ -131,6 +128,19 @@ int run(const CliOptions& o) {
     return report(o, hipp::cli::exit_code_for(e.code()), e.what());
   }
   return hipp::cli::kOk;
+}
+
+// Every URL over one PoolManager; like curl, the exit code is the last failure's.
+int run(const CliOptions& o) {
+  hipp::PoolManagerOptions manager_options;
+  if (o.verbose) manager_options.trace = verbose_trace;
+  hipp::PoolManager http(std::move(manager_options));
+  int result = hipp::cli::kOk;
+  for (std::size_t i = 0; i < o.urls.size(); ++i) {
+    const std::string* output = i < o.outputs.size() ? &o.outputs[i] : nullptr;
+    if (int code = fetch(http, o, o.urls[i], output); code != hipp::cli::kOk) result = code;
+  }
+  return result;
 }
 
 }  // namespace

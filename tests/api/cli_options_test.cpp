@@ -28,8 +28,8 @@ TEST_CASE("curl's flags parse into options") {
   CHECK(o->fail);
   CHECK(o->connect_timeout == 1.5);
   CHECK(o->max_time == 10);
-  CHECK(o->output == "out.bin");
-  CHECK(o->url == "http://h/");
+  CHECK(o->outputs == std::vector<std::string>{"out.bin"});
+  CHECK(o->urls == std::vector<std::string>{"http://h/"});
 }
 
 TEST_CASE("-d joins with '&' and strips CR/LF from @files; --data-binary @file streams") {
@@ -55,13 +55,19 @@ TEST_CASE("--json takes data or @file") {
   CHECK(o->data_kind == CliOptions::DataKind::json);
 }
 
+TEST_CASE("several URLs are fetched in order") {
+  auto o = parse({"http://a/", "-o", "a.out", "http://b/"});
+  REQUIRE(o);
+  CHECK(o->urls == std::vector<std::string>{"http://a/", "http://b/"});
+  CHECK(o->outputs == std::vector<std::string>{"a.out"});
+}
+
 TEST_CASE("bad command lines are refused with a message") {
   CHECK_FALSE(parse({}));
   CHECK_FALSE(parse({"--bogus", "http://h/"}));
   CHECK_FALSE(parse({"-H"}));
   CHECK_FALSE(parse({"-m", "soon", "http://h/"}));
   CHECK_FALSE(parse({"-m", "-1", "http://h/"}));
-  CHECK_FALSE(parse({"http://a/", "http://b/"}));
   CHECK_FALSE(parse({"--json", "{}", "-d", "a=1", "http://h/"}));
   auto missing = parse({"-d", "@missing.txt", "http://h/"});
   REQUIRE_FALSE(missing);
