@@ -1,0 +1,105 @@
+// The hipp binary: curl's exit codes for the same failures, and output as curl writes it.
+#include <catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include "tests/support/nginx_fixture.hpp"
+#include "tests/support/scripted_server.hpp"
+
+using namespace std::chrono_literals;
+namespace step = hipp::test::step;
+using hipp::test::ScriptedServer;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Run hipp_cli(const std::string& args) {
+  const std::string command = std::string(HIPP_CLI_PATH) + " " + args + " 2>&1";
+  Run run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+hipp::test::NginxFixture& nginx() {
+  static hipp::test::NginxFixture instance;
+  return instance;
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace
+
+TEST_CASE("hipp fetches a body, -i adds the head, -I sends HEAD") {
+  auto plain = hipp_cli(quoted(nginx().url("/robots.txt")));
+  CHECK(plain.exit_code == 0);
+  CHECK(plain.out.rfind("User-agent", 0) == 0);
+  auto with_head = hipp_cli("-i " + quoted(nginx().url("/small")));
+  CHECK(with_head.out.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  const auto body_at = with_head.out.find("\r\n\r\n");
+  REQUIRE(body_at != std::string::npos);
+  CHECK(with_head.out.size() - (body_at + 4) == hipp::test::NginxFixture::small_size);
+  auto head = hipp_cli("-I " + quoted(nginx().url("/big")));
+  CHECK(head.out.find("Content-Length: 8388608") != std::string::npos);
+  CHECK(head.out.size() < 1000);
+}
+
+TEST_CASE("hipp -v shows the request head as sent, prefixed like curl") {
+  auto r = hipp_cli("-v -H 'X-Probe: yes' " + quoted(nginx().url("/small")));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("> GET /small HTTP/1.1") != std::string::npos);
+  CHECK(r.out.find("> X-Probe: yes") != std::string::npos);
+  CHECK(r.out.find("< HTTP/1.1 200 OK") != std::string::npos);
+}
+
+TEST_CASE("hipp sends -d, --data-binary and --json bodies") {
+  CHECK(hipp_cli("-i -d a=1 -d b=2 " + quoted(nginx().url("/echo"))).out.find("X-Received-Length: 7") != std::string::npos);
+  CHECK(hipp_cli("-i --json '{\"k\":1}' " + quoted(nginx().url("/echo"))).out.find("X-Received-Length: 7") !=
+        std::string::npos);
+}
+
+TEST_CASE("hipp's exit codes are curl's") {
+  CHECK(hipp_cli("--fail " + quoted(nginx().url("/status/404"))).exit_code == 22);
+  CHECK(hipp_cli(quoted(nginx().url("/status/404"))).exit_code == 0);  // without --fail, a 404 is a response
+  CHECK(hipp_cli("'http://bad host/'").exit_code == 3);
+  CHECK(hipp_cli("http://no-such-host.invalid/").exit_code == 6);
+  CHECK(hipp_cli("http://127.0.0.1:1/").exit_code == 7);
+  CHECK(hipp_cli("--bogus-flag http://127.0.0.1:1/").exit_code == 2);
+  CHECK(hipp_cli("--data-binary @/nonexistent/file http://127.0.0.1:1/").exit_code == 26);
+  CHECK(hipp_cli("-o /nonexistent/dir/out " + quoted(nginx().url("/small"))).exit_code == 23);
+  {
+    ScriptedServer partial({{step::read_request(), step::send("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"),
+                             step::close()}});
+    CHECK(hipp_cli(quoted(partial.url("/"))).exit_code == 18);
+  }
+  {
+    ScriptedServer empty({{step::read_request(), step::close()}});
+    CHECK(hipp_cli(quoted(empty.url("/"))).exit_code == 52);
+  }
+  {
+    ScriptedServer silent({{step::read_request(), step::sleep(3000ms), step::close()}});
+    CHECK(hipp_cli("-m 0.3 " + quoted(silent.url("/"))).exit_code == 28);
+  }
+  {
+    ScriptedServer garbage({{step::read_request(), step::send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+                             step::close()}});
+    CHECK(hipp_cli(quoted(garbage.url("/"))).exit_code == 56);
+  }
+}
+
+TEST_CASE("-s hides errors, -sS shows them") {
+  CHECK(hipp_cli("-s http://127.0.0.1:1/").out.empty());
+  CHECK(hipp_cli("-sS http://127.0.0.1:1/").out.find("hipp: (7)") != std::string::npos);
+}
