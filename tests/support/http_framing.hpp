@@ -18,16 +18,16 @@ namespace hipp::test {
 [[nodiscard]] std::optional<std::string> header_value(std::string_view head, std::string_view name);
 
 enum class BodyFraming {
-    None,        // no body (requests without Content-Length/Transfer-Encoding, 1xx/204/304, HEAD)
-    Length,      // Content-Length bytes
-    Chunked,     // Transfer-Encoding: chunked
-    UntilClose,  // a response body that ends when the connection closes (RFC 9112 section 6.3 item 8)
+  None,        // no body (requests without Content-Length/Transfer-Encoding, 1xx/204/304, HEAD)
+  Length,      // Content-Length bytes
+  Chunked,     // Transfer-Encoding: chunked
+  UntilClose,  // a response body that ends when the connection closes (RFC 9112 section 6.3 item 8)
 };
 
 struct MessageExtent {
-    std::size_t head_length = 0;
-    BodyFraming framing = BodyFraming::None;
-    std::size_t content_length = 0;  // when framing == Length
+  std::size_t head_length = 0;
+  BodyFraming framing = BodyFraming::None;
+  std::size_t content_length = 0;  // when framing == Length
 };
 
 // Framing of the message whose head is buffer[0, head_length). `is_request` selects the default for a
@@ -39,7 +39,6 @@ struct MessageExtent {
 // For a chunked body starting at buffer[0]: the length of the whole chunked encoding including the last
 // chunk and trailers, or nullopt while incomplete or when malformed (`*malformed` is set then). The
 // decoded data is appended to `decoded` (when not null) only once the encoding is complete.
-[[nodiscard]] std::optional<std::size_t> chunked_length(std::string_view buffer, std::string* decoded,
-                                                        bool* malformed);
+[[nodiscard]] std::optional<std::size_t> chunked_length(std::string_view buffer, std::string* decoded, bool* malformed);
 
 }  // namespace hipp::test

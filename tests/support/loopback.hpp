@@ -11,22 +11,22 @@ namespace hipp::test {
 
 // Owns a file descriptor; closes it on destruction.
 class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) noexcept : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(Fd&& other) noexcept : fd_(other.release()) {}
-    Fd& operator=(Fd&& other) noexcept;
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
+ public:
+  Fd() = default;
+  explicit Fd(int fd) noexcept : fd_(fd) {}
+  ~Fd() { reset(); }
+  Fd(Fd&& other) noexcept : fd_(other.release()) {}
+  Fd& operator=(Fd&& other) noexcept;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
 
-    [[nodiscard]] int get() const noexcept { return fd_; }
-    [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
-    int release() noexcept;
-    void reset(int fd = -1) noexcept;
+  [[nodiscard]] int get() const noexcept { return fd_; }
+  [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
+  int release() noexcept;
+  void reset(int fd = -1) noexcept;
 
-private:
-    int fd_ = -1;
+ private:
+  int fd_ = -1;
 };
 
 // True when a TCP socket can be bound to [::1] (containers often run without IPv6).
@@ -50,8 +50,8 @@ enum class RecvStatus { Data, Closed, Timeout, Error, Cancelled };
 
 // Waits for data until `deadline`, then appends what one recv() returns (at most `max` bytes) to `out`.
 // Returns Cancelled as soon as `cancel_fd` (when >= 0) becomes readable.
-RecvStatus recv_some(int fd, std::string& out, std::chrono::steady_clock::time_point deadline,
-                     int cancel_fd = -1, std::size_t max = 64 * 1024);
+RecvStatus recv_some(int fd, std::string& out, std::chrono::steady_clock::time_point deadline, int cancel_fd = -1,
+                     std::size_t max = 64 * 1024);
 
 // Sleeps until `deadline`; returns false early when `cancel_fd` (when >= 0) becomes readable.
 bool sleep_until(std::chrono::steady_clock::time_point deadline, int cancel_fd = -1);

@@ -34,53 +34,53 @@ namespace hipp::test {
 // One access log line. nginx writes it when a request completes, so it may appear just after the client
 // has the response: use NginxFixture::wait_for_access_log.
 struct AccessLogEntry {
-    std::uint64_t connection = 0;           // $connection: serial number of the TCP connection
-    std::uint64_t connection_requests = 0;  // $connection_requests: 1 for the first request on it
-    std::string request;                    // $request: "GET /small HTTP/1.1"
-    int status = 0;                         // $status
-    std::uint64_t body_bytes_sent = 0;      // $body_bytes_sent
-    std::uint64_t request_length = 0;       // $request_length: request line, fields and body
+  std::uint64_t connection = 0;           // $connection: serial number of the TCP connection
+  std::uint64_t connection_requests = 0;  // $connection_requests: 1 for the first request on it
+  std::string request;                    // $request: "GET /small HTTP/1.1"
+  int status = 0;                         // $status
+  std::uint64_t body_bytes_sent = 0;      // $body_bytes_sent
+  std::uint64_t request_length = 0;       // $request_length: request line, fields and body
 };
 
 class NginxFixture {
-public:
-    static constexpr std::size_t small_size = 100;
-    static constexpr std::size_t big_size = 8 * 1024 * 1024;
+ public:
+  static constexpr std::size_t small_size = 100;
+  static constexpr std::size_t big_size = 8 * 1024 * 1024;
 
-    // Starts nginx and waits until it accepts connections (at most 10 s). Throws std::runtime_error
-    // carrying nginx's error log when it cannot start.
-    NginxFixture();
-    // Stops nginx (SIGQUIT, SIGKILL after 3 s), reaps it and removes the directory.
-    ~NginxFixture();
-    NginxFixture(const NginxFixture&) = delete;
-    NginxFixture& operator=(const NginxFixture&) = delete;
+  // Starts nginx and waits until it accepts connections (at most 10 s). Throws std::runtime_error
+  // carrying nginx's error log when it cannot start.
+  NginxFixture();
+  // Stops nginx (SIGQUIT, SIGKILL after 3 s), reaps it and removes the directory.
+  ~NginxFixture();
+  NginxFixture(const NginxFixture&) = delete;
+  NginxFixture& operator=(const NginxFixture&) = delete;
 
-    [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
-    [[nodiscard]] bool has_ipv6() const noexcept { return ipv6_; }
-    // "http://127.0.0.1:<port><path>"; `path` starts with '/'.
-    [[nodiscard]] std::string url(std::string_view path) const;
-    // "http://[::1]:<port><path>", or an empty string without IPv6 loopback.
-    [[nodiscard]] std::string url6(std::string_view path) const;
-    // The docroot: small, robots.txt, big, empty.
-    [[nodiscard]] std::filesystem::path root() const;
-    [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_->path(); }
+  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  [[nodiscard]] bool has_ipv6() const noexcept { return ipv6_; }
+  // "http://127.0.0.1:<port><path>"; `path` starts with '/'.
+  [[nodiscard]] std::string url(std::string_view path) const;
+  // "http://[::1]:<port><path>", or an empty string without IPv6 loopback.
+  [[nodiscard]] std::string url6(std::string_view path) const;
+  // The docroot: small, robots.txt, big, empty.
+  [[nodiscard]] std::filesystem::path root() const;
+  [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_->path(); }
 
-    // The access log as written so far, parsed; malformed lines are skipped.
-    [[nodiscard]] std::vector<AccessLogEntry> access_log() const;
-    // Polls the access log until it holds at least `count` entries or `timeout` passes; returns what is
-    // there then (callers check the size).
-    [[nodiscard]] std::vector<AccessLogEntry> wait_for_access_log(std::size_t count,
-        std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
-    [[nodiscard]] std::string error_log() const;
+  // The access log as written so far, parsed; malformed lines are skipped.
+  [[nodiscard]] std::vector<AccessLogEntry> access_log() const;
+  // Polls the access log until it holds at least `count` entries or `timeout` passes; returns what is
+  // there then (callers check the size).
+  [[nodiscard]] std::vector<AccessLogEntry> wait_for_access_log(
+      std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  [[nodiscard]] std::string error_log() const;
 
-private:
-    // One startup attempt on `port_`; returns false when the port was taken meanwhile, throws otherwise.
-    bool try_start();
+ private:
+  // One startup attempt on `port_`; returns false when the port was taken meanwhile, throws otherwise.
+  bool try_start();
 
-    std::unique_ptr<TempDir> dir_;
-    std::unique_ptr<ChildProcess> nginx_;
-    std::uint16_t port_ = 0;
-    bool ipv6_ = false;
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<ChildProcess> nginx_;
+  std::uint16_t port_ = 0;
+  bool ipv6_ = false;
 };
 
 // Parses one tab-separated access log line; nullopt when it is malformed.

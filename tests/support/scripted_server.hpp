@@ -38,10 +38,10 @@
 namespace hipp::test {
 
 struct Step {
-    enum class Kind { ReadRequest, Send, SendSlowly, Sleep, ShutdownWrite, WaitForClose, Close, Reset };
-    Kind kind = Kind::Close;
-    std::string bytes;                     // Send, SendSlowly
-    std::chrono::milliseconds delay{0};    // SendSlowly (per byte), Sleep
+  enum class Kind { ReadRequest, Send, SendSlowly, Sleep, ShutdownWrite, WaitForClose, Close, Reset };
+  Kind kind = Kind::Close;
+  std::string bytes;                   // Send, SendSlowly
+  std::chrono::milliseconds delay{0};  // SendSlowly (per byte), Sleep
 };
 
 namespace step {
@@ -58,54 +58,54 @@ namespace step {
 using Script = std::vector<Step>;
 
 struct RecordedRequest {
-    std::size_t connection = 0;  // 0-based accept order
-    std::string raw;             // exactly the bytes of the request, head and body as sent
+  std::size_t connection = 0;  // 0-based accept order
+  std::string raw;             // exactly the bytes of the request, head and body as sent
 };
 
 class ScriptedServer {
-public:
-    static constexpr std::chrono::seconds step_timeout{10};
+ public:
+  static constexpr std::chrono::seconds step_timeout{10};
 
-    // The script for connection n (0-based, in accept order).
-    using ScriptFor = std::function<Script(std::size_t connection)>;
+  // The script for connection n (0-based, in accept order).
+  using ScriptFor = std::function<Script(std::size_t connection)>;
 
-    // Connection n runs scripts[n]; connections beyond the list are closed at once (but counted).
-    explicit ScriptedServer(std::vector<Script> scripts);
-    // `script_for` is called on the accept thread, once per connection.
-    explicit ScriptedServer(ScriptFor script_for);
-    ~ScriptedServer();
-    ScriptedServer(const ScriptedServer&) = delete;
-    ScriptedServer& operator=(const ScriptedServer&) = delete;
+  // Connection n runs scripts[n]; connections beyond the list are closed at once (but counted).
+  explicit ScriptedServer(std::vector<Script> scripts);
+  // `script_for` is called on the accept thread, once per connection.
+  explicit ScriptedServer(ScriptFor script_for);
+  ~ScriptedServer();
+  ScriptedServer(const ScriptedServer&) = delete;
+  ScriptedServer& operator=(const ScriptedServer&) = delete;
 
-    [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
-    // "http://127.0.0.1:<port><path>"; `path` starts with '/'.
-    [[nodiscard]] std::string url(std::string_view path) const;
+  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  // "http://127.0.0.1:<port><path>"; `path` starts with '/'.
+  [[nodiscard]] std::string url(std::string_view path) const;
 
-    [[nodiscard]] std::size_t connections_accepted() const noexcept { return accepted_.load(); }
-    // Waits until at least `count` connections were accepted or `timeout` passed; returns the count.
-    std::size_t wait_for_connections(std::size_t count, std::chrono::milliseconds timeout = step_timeout) const;
-    // Requests recorded by read_request() steps, in the order they completed.
-    [[nodiscard]] std::vector<RecordedRequest> requests() const;
-    // Steps that failed ("connection 0, step 1 (read_request): peer closed"), in order.
-    [[nodiscard]] std::vector<std::string> errors() const;
+  [[nodiscard]] std::size_t connections_accepted() const noexcept { return accepted_.load(); }
+  // Waits until at least `count` connections were accepted or `timeout` passed; returns the count.
+  std::size_t wait_for_connections(std::size_t count, std::chrono::milliseconds timeout = step_timeout) const;
+  // Requests recorded by read_request() steps, in the order they completed.
+  [[nodiscard]] std::vector<RecordedRequest> requests() const;
+  // Steps that failed ("connection 0, step 1 (read_request): peer closed"), in order.
+  [[nodiscard]] std::vector<std::string> errors() const;
 
-private:
-    void accept_loop();
-    void run(Fd connection, std::size_t index, Script script);
-    void record_error(std::size_t connection, std::size_t step_index, std::string_view what);
+ private:
+  void accept_loop();
+  void run(Fd connection, std::size_t index, Script script);
+  void record_error(std::size_t connection, std::size_t step_index, std::string_view what);
 
-    ScriptFor script_for_;
-    Fd listener_;
-    Fd wake_read_;
-    Fd wake_write_;
-    std::uint16_t port_ = 0;
-    std::atomic<std::size_t> accepted_{0};
+  ScriptFor script_for_;
+  Fd listener_;
+  Fd wake_read_;
+  Fd wake_write_;
+  std::uint16_t port_ = 0;
+  std::atomic<std::size_t> accepted_{0};
 
-    mutable std::mutex mutex_;
-    std::vector<RecordedRequest> requests_;
-    std::vector<std::string> errors_;
-    std::vector<std::thread> connection_threads_;  // guarded by mutex_
-    std::thread accept_thread_;
+  mutable std::mutex mutex_;
+  std::vector<RecordedRequest> requests_;
+  std::vector<std::string> errors_;
+  std::vector<std::thread> connection_threads_;  // guarded by mutex_
+  std::thread accept_thread_;
 };
 
 }  // namespace hipp::test

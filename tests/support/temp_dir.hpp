@@ -9,17 +9,17 @@
 namespace hipp::test {
 
 class TempDir {
-public:
-    // Creates <tmp>/<prefix>XXXXXX (mode 0700). Throws std::runtime_error when mkdtemp fails.
-    explicit TempDir(std::string_view prefix);
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
+ public:
+  // Creates <tmp>/<prefix>XXXXXX (mode 0700). Throws std::runtime_error when mkdtemp fails.
+  explicit TempDir(std::string_view prefix);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
 
-    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
 
-private:
-    std::filesystem::path path_;
+ private:
+  std::filesystem::path path_;
 };
 
 // The whole content of a file, or an empty string when it cannot be read.
