@@ -19,6 +19,27 @@ constexpr bool is_tchar(char c) noexcept {
   }
 }
 
+// Per-byte tables: header names and values are checked on every request, and
+// a lookup costs one load where the comparisons above cost several branches.
+struct ByteTables {
+  unsigned char lower[256];
+  bool tchar[256];
+};
+
+constexpr ByteTables make_tables() noexcept {
+  ByteTables t{};
+  for (int i = 0; i < 256; ++i) {
+    const char c = static_cast<char>(i);
+    t.lower[i] = static_cast<unsigned char>(lower(c));
+    t.tchar[i] = is_tchar(c);
+  }
+  return t;
+}
+
+constexpr ByteTables kTables = make_tables();
+
+inline unsigned char fold(char c) noexcept { return kTables.lower[static_cast<unsigned char>(c)]; }
+
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -30,14 +51,14 @@ std::string_view trim_ows(std::string_view s) {
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (a[i] != b[i] && fold(a[i]) != fold(b[i])) return false;
   }
   return true;
 }
 
 std::string to_lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = lower(c);
+  for (char& c : out) c = static_cast<char>(fold(c));
   return out;
 }
 
@@ -139,13 +160,18 @@ bool operator==(const Headers& a, const Headers& b) {
 }
 
 bool is_token(std::string_view s) noexcept {
-  return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!kTables.tchar[static_cast<unsigned char>(c)]) return false;
+  }
+  return true;
 }
 
 Result<void> validate_field(std::string_view name, std::string_view value) {
   if (!is_token(name)) return fail(ErrorCode::invalid_header_name, "header name '" + std::string(name) + "' is not a token");
   for (char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') {
+    // CR, LF and NUL are all at or below '\r': one comparison rejects every other byte.
+    if (static_cast<unsigned char>(c) <= '\r' && (c == '\r' || c == '\n' || c == '\0')) {
       return fail(ErrorCode::invalid_header_value, "value of header '" + std::string(name) + "' holds CR, LF or NUL");
     }
   }
