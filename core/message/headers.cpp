@@ -6,8 +6,6 @@ namespace hipp {
 
 namespace {
 
-constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 constexpr bool is_tchar(char c) noexcept {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
@@ -22,7 +20,6 @@ constexpr bool is_tchar(char c) noexcept {
 // Per-byte tables: header names and values are checked on every request, and
 // a lookup costs one load where the comparisons above cost several branches.
 struct ByteTables {
-  unsigned char lower[256];
   bool tchar[256];
 };
 
@@ -30,7 +27,6 @@ constexpr ByteTables make_tables() noexcept {
   ByteTables t{};
   for (int i = 0; i < 256; ++i) {
     const char c = static_cast<char>(i);
-    t.lower[i] = static_cast<unsigned char>(lower(c));
     t.tchar[i] = is_tchar(c);
   }
   return t;
@@ -38,7 +34,7 @@ constexpr ByteTables make_tables() noexcept {
 
 constexpr ByteTables kTables = make_tables();
 
-inline unsigned char fold(char c) noexcept { return kTables.lower[static_cast<unsigned char>(c)]; }
+inline unsigned char fold(char c) noexcept { return detail::kAsciiLower[static_cast<unsigned char>(c)]; }
 
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -47,14 +43,6 @@ std::string_view trim_ows(std::string_view s) {
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i] && fold(a[i]) != fold(b[i])) return false;
-  }
-  return true;
-}
 
 std::string to_lower(std::string_view s) {
   std::string out(s);
