@@ -56,7 +56,15 @@ Headers::Headers(std::initializer_list<std::pair<std::string_view, std::string_v
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
-  fields_.push_back(HeaderField{std::string(name), std::string(value)});
+  // Built in place: a temporary HeaderField would cost two more string moves and destructions.
+  HeaderField& f = fields_.emplace_back();
+  try {
+    f.name.assign(name);
+    f.value.assign(value);
+  } catch (...) {
+    fields_.pop_back();  // keep the strong guarantee push_back gave
+    throw;
+  }
 }
 
 void Headers::set(std::string_view name, std::string_view value) {
