@@ -44,6 +44,16 @@ std::string_view last_coding(const Headers& headers) {
   return last;
 }
 
+// Whether a comma-separated field value lists `token` (RFC 9110 §5.6.1), as Headers::has_token.
+bool lists_token(std::string_view value, std::string_view token) noexcept {
+  while (true) {
+    const auto comma = value.find(',');
+    if (iequals(trim_ows(value.substr(0, comma)), token)) return true;
+    if (comma == std::string_view::npos) return false;
+    value.remove_prefix(comma + 1);
+  }
+}
+
 void append_fields(std::string& out, const Headers& headers) {
   for (const auto& f : headers) {
     out += f.name;
@@ -68,6 +78,8 @@ Result<RequestFraming> validate_request(std::string_view method, std::string_vie
   std::size_t hosts = 0;
   std::size_t lengths = 0;
   bool has_te = false;
+  // One pass over the fields: every one is validated, and the few that
+  // frame the message are picked out by name (iequals compares lengths first).
   for (const auto& f : headers) {
     auto ok = validate_field(f.name, f.value);
     if (!ok) return Unexpected{std::move(ok).error()};
@@ -80,6 +92,10 @@ Result<RequestFraming> validate_request(std::string_view method, std::string_vie
       }
     } else if (iequals(f.name, "Transfer-Encoding")) {
       has_te = true;
+    } else if (iequals(f.name, "Expect")) {
+      framing.expect_continue = framing.expect_continue || lists_token(f.value, "100-continue");
+    } else if (iequals(f.name, "Connection")) {
+      framing.close = framing.close || lists_token(f.value, "close");
     }
   }
   // RFC 9112 §3.2: a client MUST send exactly one Host field.
@@ -100,8 +116,6 @@ Result<RequestFraming> validate_request(std::string_view method, std::string_vie
   } else if (lengths == 1) {
     framing.kind = RequestFraming::Kind::length;
   }
-  framing.expect_continue = headers.has_token("Expect", "100-continue");
-  framing.close = headers.has_token("Connection", "close");
   return framing;
 }
 

@@ -1,5 +1,8 @@
 #include "core/http1/response_reader.hpp"
 
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace hipp::http1 {
@@ -22,9 +25,33 @@ bool is_decimal(std::string_view s) noexcept {
   return true;
 }
 
+// Skips bytes above '\r', which need no state in the middle of a head line,
+// eight at a time: (w - 0x0E..0E) & ~w & 0x80..80 is non-zero exactly when
+// some byte of w is below 0x0E, and its lowest set bit marks the first such
+// byte (a borrow only spreads toward later bytes). Returns the first byte at
+// or below '\r', or stop.
+const char* skip_line_content(const char* q, const char* stop) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  while (stop - q >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, q, sizeof w);
+    const std::uint64_t low = (w - kOnes * 0x0E) & ~w & kHighs;
+    if (low != 0) {
+      if constexpr (std::endian::native == std::endian::little) return q + std::countr_zero(low) / 8;
+      break;
+    }
+    q += 8;
+  }
+  while (q < stop && static_cast<unsigned char>(*q) > '\r') ++q;
+  return q;
+}
+
 bool is_hex(char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
+
+constexpr std::size_t kExpectedFields = 16;
 
 }  // namespace
 
@@ -96,30 +123,15 @@ bool ResponseReader::scan_fail(ErrorCode code, const char* detail) {
 // a chunk-size line's extensions within max_chunk_extension_bytes.
 bool ResponseReader::scan(const char* begin, const char* end) {
   if (phase_ == Phase::data) return true;
-  const bool in_head = phase_ != Phase::chunk_line;
-  // In a head, the byte that would exceed max_header_bytes is where the error is.
-  const char* stop = end;
-  if (in_head && static_cast<std::size_t>(end - begin) > limits_.max_header_bytes - phase_bytes_) {
-    stop = begin + (limits_.max_header_bytes - phase_bytes_);
-  }
-  const char* q = begin;
-  for (; q < stop; ++q) {
-    if (in_head && !prev_cr_ && !line_start_) {
-      // Fast path: ordinary bytes in the middle of a line need no state.
-      while (q < stop && static_cast<unsigned char>(*q) > '\r') ++q;
-      if (q == stop) break;
-    }
+  if (phase_ != Phase::chunk_line) return scan_head(begin, end);
+  for (const char* q = begin; q < end; ++q) {
     const char c = *q;
     if (prev_cr_) {
       if (c != '\n') return scan_fail(ErrorCode::malformed_response, "CR not followed by LF");
     } else if (c == '\n') {
       return scan_fail(ErrorCode::malformed_response, "bare LF line ending");
     }
-    if (in_head) {
-      if (line_start_ && (c == ' ' || c == '\t')) {
-        return scan_fail(ErrorCode::malformed_response, "obs-fold or whitespace at the start of a line");
-      }
-    } else if (c == '\n') {
+    if (c == '\n') {
       in_size_digits_ = true;
       extension_bytes_ = 0;
     } else if (c != '\r' && !(in_size_digits_ && is_hex(c))) {
@@ -131,10 +143,40 @@ bool ResponseReader::scan(const char* begin, const char* end) {
     prev_cr_ = c == '\r';
     line_start_ = c == '\n';
   }
-  if (in_head) {
-    phase_bytes_ += static_cast<std::size_t>(q - begin);
-    if (stop != end) return scan_fail(ErrorCode::header_too_large, "response head exceeds max_header_bytes");
+  return true;
+}
+
+// The head and trailer rules of scan(), one line at a time: only the first
+// byte of a line and the bytes at or below '\r' need a look of their own.
+bool ResponseReader::scan_head(const char* begin, const char* end) {
+  // The byte that would exceed max_header_bytes is where the error is.
+  const char* stop = end;
+  if (static_cast<std::size_t>(end - begin) > limits_.max_header_bytes - phase_bytes_) {
+    stop = begin + (limits_.max_header_bytes - phase_bytes_);
   }
+  const char* q = begin;
+  while (q < stop) {
+    if (prev_cr_) {
+      if (*q != '\n') return scan_fail(ErrorCode::malformed_response, "CR not followed by LF");
+      prev_cr_ = false;
+      line_start_ = true;
+      ++q;
+      continue;
+    }
+    if (line_start_) {
+      if (*q == ' ' || *q == '\t') {
+        return scan_fail(ErrorCode::malformed_response, "obs-fold or whitespace at the start of a line");
+      }
+      line_start_ = false;
+    }
+    q = skip_line_content(q, stop);
+    if (q == stop) break;
+    const char c = *q++;
+    if (c == '\n') return scan_fail(ErrorCode::malformed_response, "bare LF line ending");
+    prev_cr_ = c == '\r';
+  }
+  phase_bytes_ += static_cast<std::size_t>(q - begin);
+  if (stop != end) return scan_fail(ErrorCode::header_too_large, "response head exceeds max_header_bytes");
   return true;
 }
 
@@ -267,6 +309,9 @@ int ResponseReader::on_message_begin(llhttp_t* p) {
   r.status_ = 0;
   r.reason_.clear();
   r.headers_.clear();
+  // headers_ is moved out with each head, so its capacity is gone by now: one
+  // allocation for a typical head instead of regrowing at 1, 2, 4, 8 fields.
+  r.headers_.reserve(kExpectedFields);
   r.trailers_.clear();
   r.field_name_.clear();
   r.field_value_.clear();

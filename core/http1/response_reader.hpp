@@ -71,6 +71,7 @@ class ResponseReader {
   int fail_cb(ErrorCode code, const char* detail);
   bool scan_fail(ErrorCode code, const char* detail);
   bool scan(const char* begin, const char* end);
+  bool scan_head(const char* begin, const char* end);
   void enter_phase(Phase phase) noexcept;
   int head_complete();
   Event take_event();

@@ -6,8 +6,6 @@ namespace hipp {
 
 namespace {
 
-constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 constexpr bool is_tchar(char c) noexcept {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
@@ -19,6 +17,25 @@ constexpr bool is_tchar(char c) noexcept {
   }
 }
 
+// Per-byte tables: header names and values are checked on every request, and
+// a lookup costs one load where the comparisons above cost several branches.
+struct ByteTables {
+  bool tchar[256];
+};
+
+constexpr ByteTables make_tables() noexcept {
+  ByteTables t{};
+  for (int i = 0; i < 256; ++i) {
+    const char c = static_cast<char>(i);
+    t.tchar[i] = is_tchar(c);
+  }
+  return t;
+}
+
+constexpr ByteTables kTables = make_tables();
+
+inline unsigned char fold(char c) noexcept { return detail::kAsciiLower[static_cast<unsigned char>(c)]; }
+
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -27,17 +44,9 @@ std::string_view trim_ows(std::string_view s) {
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::string to_lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = lower(c);
+  for (char& c : out) c = static_cast<char>(fold(c));
   return out;
 }
 
@@ -47,7 +56,15 @@ Headers::Headers(std::initializer_list<std::pair<std::string_view, std::string_v
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
-  fields_.push_back(HeaderField{std::string(name), std::string(value)});
+  // Built in place: a temporary HeaderField would cost two more string moves and destructions.
+  HeaderField& f = fields_.emplace_back();
+  try {
+    f.name.assign(name);
+    f.value.assign(value);
+  } catch (...) {
+    fields_.pop_back();  // keep the strong guarantee push_back gave
+    throw;
+  }
 }
 
 void Headers::set(std::string_view name, std::string_view value) {
@@ -139,13 +156,18 @@ bool operator==(const Headers& a, const Headers& b) {
 }
 
 bool is_token(std::string_view s) noexcept {
-  return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!kTables.tchar[static_cast<unsigned char>(c)]) return false;
+  }
+  return true;
 }
 
 Result<void> validate_field(std::string_view name, std::string_view value) {
   if (!is_token(name)) return fail(ErrorCode::invalid_header_name, "header name '" + std::string(name) + "' is not a token");
   for (char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') {
+    // CR, LF and NUL are all at or below '\r': one comparison rejects every other byte.
+    if (static_cast<unsigned char>(c) <= '\r' && (c == '\r' || c == '\n' || c == '\0')) {
       return fail(ErrorCode::invalid_header_value, "value of header '" + std::string(name) + "' holds CR, LF or NUL");
     }
   }

@@ -6,6 +6,7 @@
 // produced (http1::Connection refuses them), and in validate_field().
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
@@ -18,8 +19,27 @@
 
 namespace hipp {
 
+namespace detail {
+// The ASCII lower case of every byte value (other bytes map to themselves).
+inline constexpr std::array<unsigned char, 256> kAsciiLower = [] {
+  std::array<unsigned char, 256> t{};
+  for (int i = 0; i < 256; ++i) t[i] = static_cast<unsigned char>(i >= 'A' && i <= 'Z' ? i + 32 : i);
+  return t;
+}();
+}  // namespace detail
+
 // ASCII case-insensitive equality (header names, schemes, hosts, tokens).
-bool iequals(std::string_view a, std::string_view b) noexcept;
+// Inline: it runs for every field lookup, mostly on names of different lengths.
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i] && detail::kAsciiLower[static_cast<unsigned char>(a[i])] !=
+                            detail::kAsciiLower[static_cast<unsigned char>(b[i])]) {
+      return false;
+    }
+  }
+  return true;
+}
 // ASCII lower-casing.
 std::string to_lower(std::string_view s);
 

@@ -2,6 +2,7 @@
 #include <catch.hpp>
 
 #include "core/http1/connection.hpp"
+#include "core/http1/request_writer.hpp"
 
 using namespace hipp;
 using namespace hipp::http1;
@@ -194,4 +195,34 @@ TEST_CASE("trailers need chunked framing", "[http1][writer]") {
   REQUIRE_FALSE(r);
   CHECK(r.error().code == ErrorCode::invalid_state);
   CHECK(c.pending_output().empty());
+}
+
+TEST_CASE("validate_request reads Expect and Connection tokens from any field of that name", "[http1][writer]") {
+  struct Row {
+    Headers headers;
+    bool expect_continue;
+    bool close;
+  };
+  const std::vector<Row> rows = {
+      {Headers{{"Host", "h"}}, false, false},
+      {Headers{{"Host", "h"}, {"expect", "100-CONTINUE"}}, true, false},
+      {Headers{{"Host", "h"}, {"Expect", "foo, \t100-continue \t"}}, true, false},
+      {Headers{{"Host", "h"}, {"Expect", "100-continued"}}, false, false},
+      {Headers{{"Host", "h"}, {"Expect", ""}, {"Expect", "100-continue"}}, true, false},
+      {Headers{{"Host", "h"}, {"CONNECTION", "Close"}}, false, true},
+      {Headers{{"Host", "h"}, {"Connection", "keep-alive"}, {"Connection", "upgrade,close,"}}, false, true},
+      {Headers{{"Host", "h"}, {"Connection", "closed, keep-alive"}}, false, false},
+      {Headers{{"Host", "h"}, {"X-Connection", "close"}, {"Expects", "100-continue"}}, false, false},
+  };
+  for (const auto& row : rows) {
+    INFO("fields:" << [&] {
+      std::string s;
+      for (const auto& f : row.headers) s += " " + f.name + "=" + f.value;
+      return s;
+    }());
+    auto framing = validate_request("GET", "/", row.headers);
+    REQUIRE(framing);
+    CHECK(framing->expect_continue == row.expect_continue);
+    CHECK(framing->close == row.close);
+  }
 }

@@ -1,5 +1,9 @@
 #include <catch.hpp>
 
+#include <cctype>
+#include <string>
+#include <string_view>
+
 #include "core/message/headers.hpp"
 #include "core/message/method.hpp"
 #include "core/message/status.hpp"
@@ -47,6 +51,37 @@ TEST_CASE("validate_field refuses header injection") {
   CHECK(hipp::validate_field("X-Bad", std::string("a\0b", 3)).error().code == hipp::ErrorCode::invalid_header_value);
   CHECK(hipp::validate_field("Bad Name", "v").error().code == hipp::ErrorCode::invalid_header_name);
   CHECK(hipp::validate_field("", "v").error().code == hipp::ErrorCode::invalid_header_name);
+}
+
+// The definitions of RFC 9110 §5.6.2 and ASCII case, written out plainly, so
+// the table-driven versions are checked against every byte value.
+namespace {
+bool reference_tchar(unsigned char c) {
+  if (std::isalnum(c) && c < 0x80) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+unsigned char reference_lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c; }
+}  // namespace
+
+TEST_CASE("is_token, iequals and validate_field agree with their definitions on every byte") {
+  for (int i = 0; i < 256; ++i) {
+    const auto c = static_cast<unsigned char>(i);
+    const std::string one(1, static_cast<char>(c));
+    INFO("byte " << i);
+    CHECK(hipp::is_token(one) == reference_tchar(c));
+    CHECK(hipp::is_token("X-" + one + "y") == reference_tchar(c));
+    const bool bad_value = c == '\r' || c == '\n' || c == '\0';
+    CHECK(static_cast<bool>(hipp::validate_field("X", "a" + one + "b")) == !bad_value);
+    for (int j = 0; j < 256; ++j) {
+      const auto d = static_cast<unsigned char>(j);
+      const std::string other(1, static_cast<char>(d));
+      if (hipp::iequals("k" + one, "K" + other) != (reference_lower(c) == reference_lower(d))) {
+        FAIL("iequals disagrees on bytes " << i << " and " << j);
+      }
+    }
+  }
+  CHECK(hipp::to_lower("Content-LENGTH\xC4") == "content-length\xC4");
+  CHECK_FALSE(hipp::iequals("abc", "abcd"));
 }
 
 TEST_CASE("methods: tokens only, idempotency as RFC 9110 and Hip define it") {
