@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "transports/api/errors.hpp"
-#include "transports/api/prepared_request.hpp"
+#include "transports/api/exchange_setup.hpp"
 #include "transports/blocking/detail/pool_state.hpp"
 
 namespace hipp::blocking {
@@ -14,27 +14,16 @@ PoolManager::PoolManager(PoolManagerOptions options)
 PoolManager::~PoolManager() { state_->close(); }
 
 Response PoolManager::request(std::string_view method, std::string_view url, RequestOptions options) {
-  const PoolManagerOptions& defaults = state_->options();
-  exchange::ExchangeOptions xo;
-  xo.timeout = options.timeout.value_or(defaults.timeout);
-  xo.follow_redirects = options.redirect;
-  const bool preload = options.preload_content;
-  policy::RetryState retry = make_retry_state(options.retries ? *options.retries : defaults.retries);
-  std::shared_ptr<auth::Auth> auth = options.auth ? *options.auth : defaults.auth;
-  const bool explicit_no_auth = options.auth && !*options.auth;
-
-  auto prepared = prepare_request(method, url, std::move(options), defaults.headers);
+  ClientContext context;
+  context.hooks = state_->event_hooks();
+  context.circuit = state_->circuit_gate();
+  context.auth_lock = &state_->auth_lock();
+  context.random = thread_random();
+  context.unix_now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto prepared = prepare_exchange(method, url, std::move(options), state_->defaults(), std::move(context));
   if (!prepared) throw_error(std::move(prepared).error(), std::string(url));
-  // URL userinfo is Basic auth unless the caller chose an auth (or none) for this request.
-  if (!auth && !explicit_no_auth && prepared->url.userinfo) auth = std::make_shared<auth::BasicAuth>(auth::basic_from_userinfo(prepared->url));
-  if (auth) xo.auth = serialized_flow(*auth, state_->auth_lock());
-  xo.hooks = state_->event_hooks();
-  xo.observer = defaults.telemetry;
-  xo.circuit = state_->circuit_gate();
-  xo.random = thread_random();
-  xo.unix_now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  // The flow holds the Auth by reference: keep it alive for the request.
-  return state_->execute(std::move(*prepared), std::move(xo), std::move(retry), preload, std::move(auth));
+  return state_->execute(std::move(*prepared));
 }
 
 void PoolManager::clear() { state_->clear(); }

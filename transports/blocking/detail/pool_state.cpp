@@ -47,23 +47,11 @@ std::string format_head(const http1::ResponseHead& head) {
   return out;
 }
 
-exchange::RequestBody exchange_body(const PreparedRequest& req) {
-  exchange::RequestBody body;
-  if (const auto* bytes = std::get_if<std::string>(&req.body)) {
-    body.kind = exchange::RequestBody::Kind::bytes;
-    body.bytes = *bytes;
-  } else if (!std::holds_alternative<std::monostate>(req.body)) {
-    body.kind = exchange::RequestBody::Kind::stream;
-    body.length = req.content_length;
-    body.rewindable = req.body_rewindable();
-  }
-  return body;
-}
-
 }  // namespace
 
 PoolState::PoolState(PoolManagerOptions options)
     : options_(std::move(options)),
+      defaults_{options_.headers, options_.timeout, options_.retries, options_.auth, options_.telemetry},
       pools_(pool::PoolConfig{options_.maxsize, options_.block, options_.keepalive_expiry}, options_.num_pools),
       hooks_(options_.event_hooks) {
   if (options_.circuit_breaker) {
@@ -83,20 +71,17 @@ EventHooks PoolState::event_hooks() const {
   return hooks_;
 }
 
-Response PoolState::execute(PreparedRequest req, exchange::ExchangeOptions options, policy::RetryState retry,
-                           bool preload_content, std::shared_ptr<auth::Auth> keep_alive) {
-  (void)keep_alive;  // held until the exchange, whose auth flow refers to it, is gone
-  const std::string url_text = req.url.to_string(false);
-  BodySource source(req.body);
-  exchange::Request xr{std::move(req.method), std::move(req.url), std::move(req.headers), exchange_body(req),
-                       req.expect_continue};
-  if (std::holds_alternative<std::string>(req.body)) std::get<std::string>(req.body).clear();  // the exchange holds it now
+Response PoolState::execute(PreparedExchange prepared) {
+  const std::string url_text = prepared.request.url.to_string(false);
+  const bool preload_content = prepared.preload_content;
+  BodySource source(prepared.request.body);
+  exchange::ExchangeOptions& options = prepared.options;
   if (options_.trace) {
     options.hooks.response.insert(options.hooks.response.begin(), [this](const exchange::AttemptResponse& r) {
       options_.trace(TraceKind::response_head, format_head(r.head));
     });
   }
-  exchange::Exchange ex(std::move(xr), std::move(options), std::move(retry), steady_now());
+  exchange::Exchange ex(prepared.take_exchange_request(), std::move(options), std::move(prepared.retry), steady_now());
 
   Connection c;
   bool head_pending = false;  // the next Send carries a request head (for the trace)

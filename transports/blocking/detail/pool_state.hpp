@@ -18,7 +18,7 @@
 #include "core/policy/timeout.hpp"
 #include "core/pool/pool_set.hpp"
 #include "transports/api/client_policies.hpp"
-#include "transports/api/prepared_request.hpp"
+#include "transports/api/exchange_setup.hpp"
 #include "transports/blocking/pool_manager.hpp"
 #include "transports/blocking/pooled_connection.hpp"
 
@@ -40,9 +40,7 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   // Runs `request` through an exchange (core/exchange) with these options and retry state, carrying out
   // its actions, and returns the delivered response. Throws the API's exceptions, and whatever a hook,
   // auth flow or observer throws.
-  // `keep_alive` is what options' auth flow refers to (it must live as long as the request).
-  Response execute(PreparedRequest request, exchange::ExchangeOptions options, policy::RetryState retry,
-                   bool preload_content, std::shared_ptr<auth::Auth> keep_alive = {});
+  Response execute(PreparedExchange prepared);
 
   // Pulls the next piece of a streaming body into `out`. Returns false when
   // the body is complete (the connection has then been released). Throws.
@@ -62,6 +60,7 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   EventHooks event_hooks() const;
   std::map<std::string, PoolStats> stats() const;
   const PoolManagerOptions& options() const noexcept { return options_; }
+  const ClientDefaults& defaults() const noexcept { return defaults_; }
 
  private:
   // A connection for `want`, reused or new, honouring block/maxsize and its pool deadline.
@@ -86,6 +85,7 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   void grant_slot_locked(const std::optional<pool::OpenFor>& slot);
 
   const PoolManagerOptions options_;
+  const ClientDefaults defaults_;
   mutable std::mutex mutex_;
   std::condition_variable granted_cv_;
   pool::PoolSet pools_;
