@@ -30,6 +30,19 @@ class SerializedFlow final : public auth::AuthFlow {
 
 }  // namespace
 
+policy::RetryState make_retry_state(const Retries& retries) {
+  struct Visitor {
+    policy::RetryState operator()(bool enabled) const {
+      return policy::RetryState::from(enabled ? Retry::standard() : Retry::disabled());
+    }
+    // Hip's Retry.from_int(n): n retries of any kind, redirects included.
+    policy::RetryState operator()(int n) const { return policy::RetryState::from(Retry{.total = n}); }
+    policy::RetryState operator()(const Retry& r) const { return policy::RetryState::from(r); }
+    policy::RetryState operator()(const RetryPolicy& p) const { return policy::RetryState::from(p); }
+  };
+  return std::visit(Visitor{}, retries);
+}
+
 auth::RandomBytes thread_random() {
   return [](std::span<std::byte> out) {
     thread_local std::mt19937_64 engine{[] {
