@@ -43,6 +43,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::pool_empty, ErrorCategory::policy, "pool_empty"},
     {ErrorCode::pool_closed, ErrorCategory::policy, "pool_closed"},
     {ErrorCode::max_retries, ErrorCategory::policy, "max_retries"},
+    {ErrorCode::retry_exhausted, ErrorCategory::policy, "retry_exhausted"},
     {ErrorCode::tls_failed, ErrorCategory::tls, "tls_failed"},
     {ErrorCode::decode_failed, ErrorCategory::decode, "decode_failed"},
 };
@@ -73,11 +74,24 @@ std::string Error::message() const {
     out += ": ";
     out += detail;
   }
+  for (const Error* link = cause.get(); link != nullptr; link = link->cause.get()) {
+    out += "; caused by: ";
+    out += to_string(link->code);
+    if (!link->detail.empty()) {
+      out += ": ";
+      out += link->detail;
+    }
+  }
   return out;
 }
 
 Error make_error(ErrorCode code, std::string detail, ErrorOrigin origin) {
-  return Error{category_of(code), code, origin, std::move(detail)};
+  return Error{category_of(code), code, origin, std::move(detail), nullptr};
+}
+
+Error make_error(ErrorCode code, std::string detail, Error cause) {
+  return Error{category_of(code), code, ErrorOrigin::local, std::move(detail),
+               std::make_shared<const Error>(std::move(cause))};
 }
 
 }  // namespace hipp

@@ -6,6 +6,7 @@
 // an error and never appears here.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -59,7 +60,8 @@ enum class ErrorCode {
   // policy
   pool_empty,               // EmptyPoolError: block=true and no connection freed in time
   pool_closed,              // ClosedPoolError
-  max_retries,              // MaxRetryError
+  max_retries,              // MaxRetryError (Hip's Retry): retries or redirects exhausted; cause = the last error
+  retry_exhausted,          // RetryError (hyperhttp's RetryPolicy): failed after >= 1 retry; cause = the original
   // tls
   tls_failed,
   // decode
@@ -74,8 +76,13 @@ struct Error {
   ErrorCode code;
   ErrorOrigin origin = ErrorOrigin::local;
   std::string detail;  // human-readable context, e.g. the offending header name
+  // The error this one wraps, or null: MaxRetryError's reason (the error that caused the last retry),
+  // RetryError's original error, the failure that made an unrewindable body matter. Shared and const so an
+  // Error stays cheap to copy and a chain is immutable once built (so it cannot form a cycle).
+  std::shared_ptr<const Error> cause{};
 
-  // Human-readable one-liner: "<code name>: <detail>".
+  // Human-readable one-liner: "<code name>: <detail>", then "; caused by: <cause's message>" for each
+  // link of the cause chain.
   std::string message() const;
 };
 
@@ -86,5 +93,7 @@ std::string_view to_string(ErrorCode code) noexcept;
 
 // Builds an Error with the category implied by the code.
 Error make_error(ErrorCode code, std::string detail = {}, ErrorOrigin origin = ErrorOrigin::local);
+// Builds a local Error with the category implied by the code that wraps `cause`.
+Error make_error(ErrorCode code, std::string detail, Error cause);
 
 }  // namespace hipp

@@ -62,7 +62,7 @@ class [[nodiscard]] Result<void> {
   Error&& error() && { assert(failed_); return std::move(error_); }
 
  private:
-  Error error_{ErrorCategory::usage, ErrorCode::invalid_state, ErrorOrigin::local, {}};
+  Error error_{ErrorCategory::usage, ErrorCode::invalid_state, ErrorOrigin::local, {}, nullptr};
   bool failed_ = false;
 };
 
