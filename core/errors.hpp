@@ -59,7 +59,8 @@ enum class ErrorCode {
   // policy
   pool_empty,               // EmptyPoolError: block=true and no connection freed in time
   pool_closed,              // ClosedPoolError
-  max_retries,              // MaxRetryError
+  max_retries,              // MaxRetryError (also a redirect loop: detail "redirect loop: ...")
+  circuit_open,             // CircuitBreakerOpen: the host's circuit breaker refuses requests for now
   // tls
   tls_failed,
   // decode

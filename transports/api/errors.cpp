@@ -40,6 +40,7 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::pool_empty: throw EmptyPoolError(std::move(error), std::move(url));
     case ErrorCode::pool_closed: throw ClosedPoolError(std::move(error), std::move(url));
     case ErrorCode::max_retries: throw MaxRetryError(std::move(error), std::move(url));
+    case ErrorCode::circuit_open: throw CircuitBreakerOpen(std::move(error), std::move(url));
     case ErrorCode::tls_failed: throw SSLError(std::move(error), std::move(url));
     case ErrorCode::decode_failed: throw DecodeError(std::move(error), std::move(url));
   }

@@ -12,6 +12,8 @@
 //   ├── InvalidRequest ─ InvalidHeader (request side: CR/LF/NUL, bad names)
 //   ├── UnrewindableBodyError
 //   ├── SSLError, DecodeError
+//   ├── CircuitBreakerOpen (hyperhttp's: the host's breaker is open; the detail names host:port and
+//   │   the seconds remaining)
 //
 // Deviation from Hip, on purpose: NewConnectionError is not a ConnectTimeoutError
 // (in Hip it is, for historical reasons); a refused connection is not a timeout.
@@ -63,6 +65,7 @@ HIPP_DECLARE_ERROR(LocationParseError, LocationValueError);
 HIPP_DECLARE_ERROR(UnrewindableBodyError, HTTPError);
 HIPP_DECLARE_ERROR(SSLError, HTTPError);
 HIPP_DECLARE_ERROR(DecodeError, HTTPError);
+HIPP_DECLARE_ERROR(CircuitBreakerOpen, HTTPError);
 
 #undef HIPP_DECLARE_ERROR
 
