@@ -44,6 +44,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::pool_closed, ErrorCategory::policy, "pool_closed"},
     {ErrorCode::max_retries, ErrorCategory::policy, "max_retries"},
     {ErrorCode::retry_exhausted, ErrorCategory::policy, "retry_exhausted"},
+    {ErrorCode::circuit_open, ErrorCategory::policy, "circuit_open"},
     {ErrorCode::tls_failed, ErrorCategory::tls, "tls_failed"},
     {ErrorCode::decode_failed, ErrorCategory::decode, "decode_failed"},
 };

@@ -60,8 +60,10 @@ enum class ErrorCode {
   // policy
   pool_empty,               // EmptyPoolError: block=true and no connection freed in time
   pool_closed,              // ClosedPoolError
-  max_retries,              // MaxRetryError (Hip's Retry): retries or redirects exhausted; cause = the last error
+  max_retries,              // MaxRetryError (Hip's Retry): retries or redirects exhausted, or a redirect loop
+                            // (detail "redirect loop: ..."); cause = the last error
   retry_exhausted,          // RetryError (hyperhttp's RetryPolicy): failed after >= 1 retry; cause = the original
+  circuit_open,             // CircuitBreakerOpen: the host's circuit breaker refuses requests for now
   // tls
   tls_failed,
   // decode

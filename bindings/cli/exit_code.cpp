@@ -36,6 +36,7 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::pool_closed: return kConnect;
     case ErrorCode::max_retries: return kMaxRedirects;
     case ErrorCode::retry_exhausted: return kReceiveError;  // the CLI uses Hip's Retry; never produced there
+    case ErrorCode::circuit_open: return kConnect;  // curl has no breaker: refused before connecting
     case ErrorCode::tls_failed: return kTlsConnect;
     case ErrorCode::decode_failed: return kBadContentEncoding;
   }

@@ -84,4 +84,6 @@ TEST_CASE("errors map to curl's exit codes") {
   CHECK(cli::exit_code_for(ErrorCode::connection_closed) == 52);
   CHECK(cli::exit_code_for(ErrorCode::invalid_chunk) == 56);
   CHECK(cli::exit_code_for(ErrorCode::conflicting_framing) == 8);
+  CHECK(cli::exit_code_for(ErrorCode::max_retries) == 47);  // too many redirects, and redirect loops
+  CHECK(cli::exit_code_for(ErrorCode::circuit_open) == 7);
 }

@@ -40,9 +40,8 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::pool_empty: throw EmptyPoolError(std::move(error), std::move(url));
     case ErrorCode::pool_closed: throw ClosedPoolError(std::move(error), std::move(url));
     case ErrorCode::max_retries: throw MaxRetryError(std::move(error), std::move(url));
-    // hyperhttp's RetryError has no exception type yet; until the async API brings one, it is a MaxRetryError
-    // (the original error is error.cause either way).
-    case ErrorCode::retry_exhausted: throw MaxRetryError(std::move(error), std::move(url));
+    case ErrorCode::retry_exhausted: throw RetryError(std::move(error), std::move(url));
+    case ErrorCode::circuit_open: throw CircuitBreakerOpen(std::move(error), std::move(url));
     case ErrorCode::tls_failed: throw SSLError(std::move(error), std::move(url));
     case ErrorCode::decode_failed: throw DecodeError(std::move(error), std::move(url));
   }
