@@ -35,6 +35,7 @@ enum class ErrorCode {
   body_length_mismatch,     // more or fewer body bytes than Content-Length promised
   unrewindable_body,        // a body that cannot be replayed had to be resent
   body_source_failed,       // the request body could not be produced (missing file, failing generator)
+  invalid_credentials,      // credentials that cannot be sent (a Bearer token outside RFC 6750 b64token)
   // connection
   resolve_failed,           // DNS resolution failed (curl 6)
   connect_failed,           // every address refused or was unreachable (curl 7)
@@ -57,6 +58,8 @@ enum class ErrorCode {
   too_many_informational,   // more 1xx responses than Limits::max_informational
   incomplete_body,          // the peer closed before the body was complete (curl 18)
   unexpected_data,          // bytes arrived when no response was expected
+  malformed_challenge,      // WWW-Authenticate / Proxy-Authenticate breaks RFC 9110 §11.6.1
+  challenge_too_large,      // a challenge field exceeded auth::ChallengeLimits
   // policy
   pool_empty,               // EmptyPoolError: block=true and no connection freed in time
   pool_closed,              // ClosedPoolError

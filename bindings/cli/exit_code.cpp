@@ -11,7 +11,8 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::invalid_header_value:
     case ErrorCode::invalid_state:
     case ErrorCode::body_length_mismatch:
-    case ErrorCode::unrewindable_body: return kUsage;
+    case ErrorCode::unrewindable_body:
+    case ErrorCode::invalid_credentials: return kUsage;
     case ErrorCode::body_source_failed: return kReadError;
     case ErrorCode::resolve_failed: return kResolve;
     case ErrorCode::connect_failed: return kConnect;
@@ -26,7 +27,9 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::malformed_response:
     case ErrorCode::invalid_content_length:
     case ErrorCode::conflicting_framing:
-    case ErrorCode::too_many_informational: return kWeirdReply;  // curl: "Weird server reply"
+    case ErrorCode::too_many_informational:
+    case ErrorCode::malformed_challenge:
+    case ErrorCode::challenge_too_large: return kWeirdReply;  // curl: "Weird server reply"
     case ErrorCode::header_too_large:
     case ErrorCode::too_many_headers:
     case ErrorCode::chunk_extension_too_large:
