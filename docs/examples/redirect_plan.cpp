@@ -36,8 +36,7 @@ int main() {
       return 1;
     }
     std::cout << (*plan)->reason << '\n';
-    current = {(*plan)->method, (*plan)->url, (*plan)->headers, !(*plan)->drop_body && current.has_body,
-               current.body_rewindable};
+    current = policy::next_request(current, **plan);
   }
   std::cout << chain.describe() << '\n';
   // The last hop left the origin: no Authorization travels, and the body went away at the 303.
