@@ -427,3 +427,9 @@ TEST_CASE("next_request carries the body only when the plan keeps it") {
   const auto none = policy::next_request(request("GET", "http://h/"), follow(request("GET", "http://h/"), 307, "/x"));
   CHECK_FALSE(none.has_body);
 }
+
+TEST_CASE("spaces and non-ASCII bytes in a Location are percent-encoded, as browsers do") {
+  const auto current = request("GET", "http://h/");
+  CHECK(follow(current, 302, "/a b?q=x y").url.to_string() == "http://h/a%20b?q=x%20y");
+  CHECK(follow(current, 302, "/caf\xC3\xA9").url.to_string() == "http://h/caf%C3%A9");
+}
