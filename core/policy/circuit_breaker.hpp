@@ -148,7 +148,8 @@ class CircuitBreaker {
 // Bounded: at most max_hosts breakers. Making room for a new one evicts the least recently used closed
 // breaker (it only holds a partial failure count); only when every breaker is open or half-open is the
 // least recently used of them evicted, which lets that host be tried again early. "Used" means any call
-// naming the key.
+// naming the key. Lookups are O(log n); an eviction scans the map (O(max_hosts)), and happens only when a
+// new host fails while the map is full.
 //
 // Not synchronised: the transport holds one lock around the manager (see the top of this file).
 class CircuitBreakerManager {

@@ -183,6 +183,11 @@ Result<std::optional<RedirectPlan>> plan_redirect(const RedirectRequest& current
   return std::optional<RedirectPlan>{std::move(plan)};
 }
 
+RedirectRequest next_request(const RedirectRequest& current, const RedirectPlan& plan) {
+  return RedirectRequest{plan.method, plan.url, plan.headers, current.has_body && !plan.drop_body,
+                         current.body_rewindable};
+}
+
 namespace {
 
 RedirectChain::Visit visit_of(std::string_view method, const url::Url& url, const Headers& headers) {

@@ -106,6 +106,10 @@ Result<std::optional<RedirectPlan>> plan_redirect(const RedirectRequest& current
                                                   const Headers& response_headers,
                                                   const std::vector<std::string>& remove_headers_on_redirect);
 
+// The request of the next hop as plan_redirect() sees it when that hop is redirected in turn: the plan's
+// method, URL and headers; a body only if `current` had one and the plan keeps it, as rewindable as before.
+RedirectRequest next_request(const RedirectRequest& current, const RedirectPlan& plan);
+
 // Whether two URLs have the same origin (RFC 6454 §4): scheme, host and effective port, ASCII
 // case-insensitively. "http://h" and "http://h:80" are the same origin; "http://h" and "https://h" are not.
 bool same_origin(const url::Url& a, const url::Url& b);

@@ -188,7 +188,7 @@ TEST_CASE("what a hop stripped stays stripped: A -> B -> A") {
   const auto a = request("GET", "http://a/start", kCredentials);
   const auto to_b = follow(a, 302, "http://b/x", {"X-Api-Key"});
   REQUIRE(to_b.cross_origin);
-  RedirectRequest at_b{to_b.method, to_b.url, to_b.headers, false, true};
+  const RedirectRequest at_b = policy::next_request(a, to_b);
   const auto back_to_a = follow(at_b, 302, "http://a/end", {"X-Api-Key"});
   CHECK(back_to_a.cross_origin);
   CHECK(back_to_a.headers == Headers{{"Accept", "*/*"}});
@@ -360,7 +360,7 @@ TEST_CASE("RedirectChain counts hops and describes the chain") {
   REQUIRE(chain.record(to_b));
   CHECK(chain.hops() == 1);
   CHECK(chain.describe() == "1 redirect: GET http://a/ → GET http://b/");
-  const auto to_c = follow(RedirectRequest{to_b.method, to_b.url, to_b.headers}, 302, "http://user:pw@c/");
+  const auto to_c = follow(policy::next_request(a, to_b), 302, "http://user:pw@c/");
   REQUIRE(chain.record(to_c));
   CHECK(chain.hops() == 2);
   CHECK(chain.describe() == "2 redirects: GET http://a/ → GET http://b/ → GET http://c/");
@@ -371,7 +371,7 @@ TEST_CASE("RedirectChain refuses a loop with max_retries and names it") {
   RedirectChain chain(a);
   const auto to_b = follow(a, 302, "http://b/");
   REQUIRE(chain.record(to_b));
-  const auto back = follow(RedirectRequest{to_b.method, to_b.url, to_b.headers}, 302, "http://a/");
+  const auto back = follow(policy::next_request(a, to_b), 302, "http://a/");
   const auto loop = chain.record(back);
   REQUIRE_FALSE(loop);
   CHECK(loop.error().code == ErrorCode::max_retries);
@@ -380,7 +380,7 @@ TEST_CASE("RedirectChain refuses a loop with max_retries and names it") {
   CHECK(chain.hops() == 1);  // unchanged
 
   // The fragment never reaches the server: A#x is A.
-  const auto fragment_only = follow(RedirectRequest{to_b.method, to_b.url, to_b.headers}, 302, "http://a/#top");
+  const auto fragment_only = follow(policy::next_request(a, to_b), 302, "http://a/#top");
   CHECK_FALSE(chain.record(fragment_only));
 }
 
@@ -398,14 +398,38 @@ TEST_CASE("RedirectChain: a self-redirect is a loop, a different method or cooki
   REQUIRE(chain.record(get));
 
   // GET /login → /session (sets a cookie) → GET /login with the cookie: the login flow, not a loop.
-  RedirectRequest at_login{get.method, get.url, get.headers};
+  const RedirectRequest at_login = policy::next_request(post, get);
   const auto to_session = follow(at_login, 302, "/session");
   REQUIRE(chain.record(to_session));
-  RedirectRequest at_session{to_session.method, to_session.url, to_session.headers};
+  RedirectRequest at_session = policy::next_request(at_login, to_session);
   at_session.headers.set("Cookie", "sid=42");  // the jar added the cookie the session page set
   const auto with_cookie = follow(at_session, 302, "/login");
   REQUIRE(chain.record(with_cookie));
   CHECK(chain.hops() == 3);
   // The same request once more is a loop.
   CHECK_FALSE(chain.record(with_cookie));
+}
+
+TEST_CASE("next_request carries the body only when the plan keeps it") {
+  auto post = request("POST", "http://h/up", {{"Content-Length", "3"}});
+  post.has_body = true;
+  post.body_rewindable = true;
+  const auto kept = policy::next_request(post, follow(post, 307, "/again"));
+  CHECK(kept.method == "POST");
+  CHECK(kept.url.to_string() == "http://h/again");
+  CHECK(kept.has_body);
+  CHECK(kept.body_rewindable);
+  CHECK(kept.headers.get("Content-Length") == "3");
+  const auto dropped = policy::next_request(post, follow(post, 302, "/done"));
+  CHECK(dropped.method == "GET");
+  CHECK_FALSE(dropped.has_body);
+  CHECK(dropped.headers.empty());
+  const auto none = policy::next_request(request("GET", "http://h/"), follow(request("GET", "http://h/"), 307, "/x"));
+  CHECK_FALSE(none.has_body);
+}
+
+TEST_CASE("spaces and non-ASCII bytes in a Location are percent-encoded, as browsers do") {
+  const auto current = request("GET", "http://h/");
+  CHECK(follow(current, 302, "/a b?q=x y").url.to_string() == "http://h/a%20b?q=x%20y");
+  CHECK(follow(current, 302, "/caf\xC3\xA9").url.to_string() == "http://h/caf%C3%A9");
 }
