@@ -129,6 +129,10 @@ TEST_CASE("Retry-After: RFC 850 two-digit years are at most 50 years ahead of no
       if (r.year != 1994) CHECK(parse_retry_after(r.value, date_2025 - 10) == secs(10));
     }
   }
+  // Early in the calendar the window would reach below year 0: such dates are not HTTP-dates.
+  const std::int64_t year_30 = policy::days_from_civil(30, 6, 1) * 86400;
+  CHECK(parse_retry_after("Monday, 01-Jan-90 00:00:00 GMT", year_30) == std::nullopt);
+  CHECK(parse_retry_after("Monday, 01-Jan-50 00:00:00 GMT", year_30) == kRetryAfterMax);  // year 50
   // From 1994 the same "94" is 1994 again.
   CHECK(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", kExampleDate - 7) == secs(7));
 }
