@@ -11,17 +11,6 @@ namespace hipp::exchange {
 
 namespace {
 
-std::string seconds_text(Duration d) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  std::string out = std::to_string(ms / 1000);
-  if (ms % 1000 != 0) {
-    std::string frac = std::to_string(1000 + ms % 1000).substr(1);
-    while (!frac.empty() && frac.back() == '0') frac.pop_back();
-    out += '.' + frac;
-  }
-  return out + " s";
-}
-
 // Failures after which a fresh connection may carry the request again: the pooled connection was dead
 // before the server saw anything of ours (RFC 9112 §9.3.1 allows an automatic retry of idempotent requests).
 bool is_stale_connection_error(const Error& error) {

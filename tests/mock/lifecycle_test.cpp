@@ -192,7 +192,7 @@ TEST_CASE("URL userinfo becomes Basic auth; auth=nullptr sends none", "[mock][au
   CHECK(mock.requests().back().headers.get("Authorization") == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
   CHECK(mock.requests().back().url == "http://api.test/me");
 
-  MockClient with_auth(mock, {.auth = std::make_shared<hipp::auth::BearerAuth>("t0ken")});
+  MockClient with_auth(mock, {.auth = std::make_shared<hipp::BearerAuth>(*hipp::BearerAuth::create("t0ken"))});
   with_auth.request("GET", "http://api.test/me");
   CHECK(mock.requests().back().headers.get("Authorization") == "Bearer t0ken");
   with_auth.request("GET", "http://api.test/me", {.auth = nullptr});

@@ -31,8 +31,8 @@ Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_v
 
   auto prepared = prepare_request(method, url, std::move(options), defaults.headers);
   if (!prepared) return Unexpected{std::move(prepared).error()};
-  if (!auth && !explicit_no_auth && prepared->url.userinfo) {
-    auth = std::make_shared<auth::BasicAuth>(auth::basic_from_userinfo(prepared->url));
+  if (!auth && !explicit_no_auth) {
+    if (auto basic = auth::basic_from_userinfo(prepared->url)) auth = std::make_shared<auth::BasicAuth>(std::move(*basic));
   }
   if (auth) xo.auth = serialized_flow(*auth, *context.auth_lock);
   xo.hooks = std::move(context.hooks);
