@@ -133,6 +133,7 @@ int fetch(hipp::PoolManager& http, const CliOptions& o, const std::string& url, 
 // Every URL over one PoolManager; like curl, the exit code is the last failure's.
 int run(const CliOptions& o) {
   hipp::PoolManagerOptions manager_options;
+  manager_options.retries = false;  // curl: no retries, redirects not followed unless asked
   if (o.verbose) manager_options.trace = verbose_trace;
   hipp::PoolManager http(std::move(manager_options));
   int result = hipp::cli::kOk;

@@ -443,6 +443,7 @@ void Exchange::finish_drain(bool reusable, TimePoint now) {
       pending_redirect_.reset();
       request_.method = std::move(plan.method);
       request_.url = std::move(plan.url);
+      url_text_.clear();
       request_.headers = std::move(plan.headers);
       request_.headers.set("Host", request_.url.host_header());
       if (plan.drop_body) {
@@ -507,6 +508,8 @@ void Exchange::observe(AttemptOutcome outcome, int status, const Error* error, D
 policy::Attempt Exchange::attempt_info(const Error* error, int status, const Headers* headers, TimePoint now) {
   policy::Attempt a;
   a.method = request_.method;
+  if (url_text_.empty()) url_text_ = url_text();
+  a.url = url_text_;
   a.error = error;
   a.request_sent = bytes_sent_;
   a.body_rewindable = request_.body.kind != RequestBody::Kind::stream || request_.body.rewindable || !body_pulled_;

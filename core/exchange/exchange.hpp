@@ -200,6 +200,7 @@ class Exchange {
   bool stale_resend_used_ = false;                // RFC 9112 §9.3.1 resend on a fresh connection, once
   bool auth_allowed_ = true;                      // false after a cross-origin redirect: credentials stay behind
   std::optional<FinalResponse> response_;
+  std::string url_text_;                          // request_.url without userinfo, made when a policy needs it
   std::vector<Decision> decisions_;
 };
 

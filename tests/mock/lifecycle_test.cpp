@@ -113,17 +113,28 @@ TEST_CASE("retries=false surfaces the first error and returns redirects as they 
 TEST_CASE("hyperhttp's RetryPolicy: the original error first, RetryError after a retry", "[mock][retry]") {
   MockTransport mock;
   mock.on("GET", exact("http://api.test/flaky")).reply(503);
-  MockClient http(mock, {.retries = hipp::RetryPolicy{.max_retries = 2,
-                                                     .backoff_strategy = hipp::policy::ExponentialBackoff{
-                                                         .base = 100ms, .factor = 2.0, .jitter = false}}});
-  try {
-    http.request("GET", "http://api.test/flaky");
-    FAIL("expected an error");
-  } catch (const hipp::HTTPError& e) {
-    CHECK(e.code() == hipp::ErrorCode::retry_exhausted);
-  }
+  mock.on("GET", exact("http://api.test/gone")).fault(Fault::connect_refused());
+  const hipp::RetryPolicy policy{.max_retries = 2,
+                                 .retry_categories = {hipp::RetryCategory::connection, hipp::RetryCategory::transient},
+                                 .backoff_strategy = hipp::ExponentialBackoff{.base = 100ms, .factor = 2.0,
+                                                                              .jitter = false}};
+  MockClient http(mock, {.retries = policy});
+  // Statuses: retried with backoff, then the last response is delivered (hyperhttp).
+  auto r = http.request("GET", "http://api.test/flaky");
+  CHECK(r.status == 503);
   CHECK(mock.requests().size() == 3);
   CHECK(elapsed(mock) == 300ms);  // 100 ms, then 200 ms
+
+  try {  // connection category listed: retried, then RetryError wrapping the original
+    http.request("GET", "http://api.test/gone");
+    FAIL("expected RetryError");
+  } catch (const hipp::RetryError& e) {
+    REQUIRE(e.error().cause != nullptr);
+    CHECK(e.error().cause->code == hipp::ErrorCode::connect_failed);
+  }
+  // No retry at all: the original error, as is.
+  CHECK_THROWS_AS(http.request("GET", "http://api.test/gone", {.retries = hipp::RetryPolicy::disabled()}),
+                  hipp::NewConnectionError);
 }
 
 TEST_CASE("redirects: 303 turns POST into GET without its body; 307 keeps both", "[mock][redirect]") {
@@ -278,7 +289,7 @@ TEST_CASE("unmatched requests fail clearly; unused routes are reported", "[mock]
   MockClient http(mock);
   http.request("GET", "http://api.test/used");
   CHECK_THROWS_WITH(http.request("GET", "http://api.test/nope", {.retries = false}),
-                    Catch::Contains("no mock route matches GET http://api.test/nope"));
+                    Catch::Contains("no route matches GET http://api.test/nope"));
   CHECK(mock.unused_routes() == std::vector<std::string>{"DELETE http://api.test/unused"});
 }
 
