@@ -70,6 +70,21 @@ TEST_CASE("BasicAuth: the flow sets Authorization on every attempt to the first 
   CHECK_FALSE(authorization_for(*flow, "https://example.com/a"));
   CHECK(authorization_for(*flow, "http://EXAMPLE.com/c") == "Basic dXNlcjpwYXNzd2Q=");
 
+  // Headers reused from an attempt to our origin lose our credentials on the way elsewhere; an
+  // Authorization the caller set for that other origin stays.
+  Headers reused;
+  const url::Url ours = parse_url("http://example.com/");
+  const url::Url theirs = parse_url("http://other.example/");
+  AuthRequest to_ours{"GET", ours, reused};
+  REQUIRE(flow->on_request(to_ours, RandomBytes{}));
+  AuthRequest to_theirs{"GET", theirs, reused};
+  REQUIRE(flow->on_request(to_theirs, RandomBytes{}));
+  CHECK_FALSE(reused.contains("Authorization"));
+  Headers callers{{"Authorization", "Token theirs"}};
+  AuthRequest own{"GET", theirs, callers};
+  REQUIRE(flow->on_request(own, RandomBytes{}));
+  CHECK(callers.get("Authorization") == "Token theirs");
+
   // Each request has its own flow and origin.
   auto other = basic.start_flow();
   CHECK(authorization_for(*other, "https://api.example/x") == "Basic dXNlcjpwYXNzd2Q=");

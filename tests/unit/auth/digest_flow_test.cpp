@@ -347,6 +347,25 @@ TEST_CASE("DigestAuth: within one request, a redirect to another origin gets no 
   CHECK(digest.nonce().empty());
 }
 
+TEST_CASE("DigestAuth: an answer left in reused headers is removed on the way to another origin") {
+  Server server;
+  DigestAuth digest("u", "p");
+  CountingRandom random;
+  auto flow = digest.start_flow();
+  const url::Url first = parse_url("http://a.example/");
+  const url::Url elsewhere = parse_url("http://b.example/");
+  Headers headers;
+  AuthRequest r1{"GET", first, headers};
+  REQUIRE(flow->on_request(r1, random.source()));
+  REQUIRE(*flow->on_response(AuthResponse{401, server.challenge()}));
+  REQUIRE(flow->on_request(r1, random.source()));
+  REQUIRE(headers.contains("Authorization"));
+  REQUIRE_FALSE(*flow->on_response(AuthResponse{302, Headers{}}));
+  AuthRequest r2{"GET", elsewhere, headers};
+  REQUIRE(flow->on_request(r2, random.source()));
+  CHECK_FALSE(headers.contains("Authorization"));
+}
+
 TEST_CASE("DigestAuth: Authentication-Info nextnonce replaces the nonce, nc from 1") {
   Server server;
   DigestAuth digest("u", "p");
