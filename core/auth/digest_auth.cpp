@@ -36,7 +36,14 @@ class DigestFlow final : public AuthFlow {
     if (!first_url_) first_url_ = request.url;
     sent_nonce_.reset();
     in_origin_ = same_origin(*first_url_, request.url);
-    if (!in_origin_) return {};  // credentials stay with the first request's origin
+    if (!in_origin_) {
+      // Credentials stay with the first request's origin, even if the exchange reused the headers
+      // of an attempt that carried our answer.
+      if (!last_authorization_.empty() && request.headers.get("Authorization") == last_authorization_) {
+        request.headers.remove("Authorization");
+      }
+      return {};
+    }
     auto& session = state_->session;
     if (!session || !same_origin(session->origin, request.url)) return {};
 
@@ -58,6 +65,7 @@ class DigestFlow final : public AuthFlow {
     if (!authorization) return Unexpected{std::move(authorization).error()};
     ++session->nc;
     request.headers.set("Authorization", *authorization);
+    last_authorization_ = std::move(*authorization);
     sent_nonce_ = session->challenge.nonce;
     return {};
   }
@@ -113,6 +121,7 @@ class DigestFlow final : public AuthFlow {
   std::optional<url::Url> first_url_;      // credentials go only to this URL's origin
   bool in_origin_ = false;                 // the last attempt went to that origin
   std::optional<std::string> sent_nonce_;  // the nonce the last attempt answered with, if any
+  std::string last_authorization_;         // the last Authorization value this flow set
   int answers_ = 0;                        // fresh challenges answered in this request
   int stale_answers_ = 0;                  // stale challenges answered in this request
 };

@@ -49,7 +49,7 @@ struct DigestAnswer {
   std::string_view cnonce;  // ignored without qop
 };
 
-// The `response` value (RFC 7616 §3.4.1) and the hashed A1 it used.
+// The `response` value (RFC 7616 §3.4.1), in lower-case hex.
 // Errors: as hex_hash().
 Result<std::string> digest_response(const DigestChallenge& challenge, const DigestAnswer& answer);
 

@@ -6,6 +6,9 @@ Result<void> StaticFlow::on_request(AuthRequest& request, const RandomBytes& /*r
   if (!origin_) origin_ = request.url;
   if (same_origin(*origin_, request.url)) {
     request.headers.set("Authorization", authorization_);
+  } else if (request.headers.get("Authorization") == authorization_) {
+    // The exchange reused the headers of an attempt to our origin: our credentials stay there.
+    request.headers.remove("Authorization");
   }
   return {};
 }
