@@ -500,16 +500,14 @@ void Exchange::decide(TimePoint now, std::string what) { decisions_.push_back(De
 void Exchange::observe(AttemptOutcome outcome, int status, const Error* error, Duration delay,
                        std::string_view reason, TimePoint now) {
   if (!options_.observer) return;
-  const std::string url = url_text();
-  options_.observer(AttemptRecord{attempts_, request_.method, url, outcome, status, error, now - attempt_started_,
+  options_.observer(AttemptRecord{attempts_, request_.method, url_text(), outcome, status, error, now - attempt_started_,
                                   delay, reason});
 }
 
 policy::Attempt Exchange::attempt_info(const Error* error, int status, const Headers* headers, TimePoint now) {
   policy::Attempt a;
   a.method = request_.method;
-  if (url_text_.empty()) url_text_ = url_text();
-  a.url = url_text_;
+  a.url = url_text();
   a.error = error;
   a.request_sent = bytes_sent_;
   a.body_rewindable = request_.body.kind != RequestBody::Kind::stream || request_.body.rewindable || !body_pulled_;
@@ -529,6 +527,9 @@ double Exchange::random_unit() {
   return static_cast<double>(bits >> 11) * 0x1.0p-53;  // 53 random bits in [0, 1)
 }
 
-std::string Exchange::url_text() const { return request_.url.to_string(false); }
+const std::string& Exchange::url_text() {
+  if (url_text_.empty()) url_text_ = request_.url.to_string(false);
+  return url_text_;
+}
 
 }  // namespace hipp::exchange

@@ -137,6 +137,8 @@ class Exchange {
   const policy::RequestDeadlines& deadlines() const noexcept { return *attempt_deadlines_; }
   const std::vector<Decision>& decisions() const noexcept { return decisions_; }
   const Request& request() const noexcept { return request_; }
+  // The current request URL without userinfo (url::Url::to_string(false)), made once per URL.
+  const std::string& url_text();
   int attempts() const noexcept { return attempts_; }
 
   // After Deliver: the response (moved out; call once).
@@ -166,7 +168,6 @@ class Exchange {
                TimePoint now);
   policy::Attempt attempt_info(const Error* error, int status, const Headers* headers, TimePoint now);
   double random_unit();
-  std::string url_text() const;
 
   Request request_;
   ExchangeOptions options_;

@@ -68,25 +68,27 @@ std::string_view to_string(RetryVerdict::Action action) noexcept {
   return "fail";
 }
 
-RetryState RetryState::from(Retry retry) {
-  Retry current = retry;
+RetryState RetryState::from(Retry retry) { return from(std::make_shared<const Retry>(std::move(retry))); }
+
+RetryState RetryState::from(std::shared_ptr<const Retry> retry) {
+  auto current = retry;
   return RetryState(Hip{std::move(retry), std::move(current)});
 }
 
 RetryState RetryState::from(RetryPolicy policy) { return RetryState(Hyper{std::move(policy), {}, {"Authorization"}}); }
 
 bool RetryState::follows_redirects() const {
-  if (const auto* hip = std::get_if<Hip>(&policy_)) return hip->current.enabled;
+  if (const auto* hip = std::get_if<Hip>(&policy_)) return hip->current->enabled;
   return std::get<Hyper>(policy_).policy.follow_redirects;
 }
 
 const std::vector<std::string>& RetryState::remove_headers_on_redirect() const {
-  if (const auto* hip = std::get_if<Hip>(&policy_)) return hip->current.remove_headers_on_redirect;
+  if (const auto* hip = std::get_if<Hip>(&policy_)) return hip->current->remove_headers_on_redirect;
   return std::get<Hyper>(policy_).strip_on_redirect;
 }
 
 std::optional<Retry> RetryState::retry() const {
-  if (const auto* hip = std::get_if<Hip>(&policy_)) return hip->current;
+  if (const auto* hip = std::get_if<Hip>(&policy_)) return *hip->current;
   return std::nullopt;
 }
 
@@ -140,13 +142,13 @@ RetryVerdict RetryState::hip_error(Hip& hip, const Attempt& a) {
   const Error& error = *a.error;
   const std::string code(to_string(error.code));
   const ErrorKind kind = classify(error, a.request_sent);
-  if (!hip.current.enabled) {
+  if (!hip.current->enabled) {
     return {.action = Action::fail, .reason = "retries are disabled: " + code + " surfaces as is", .error = error};
   }
   if (kind == ErrorKind::fatal) {
     return {.action = Action::fail, .reason = code + " is never retried", .error = error};
   }
-  if (kind != ErrorKind::connect && a.request_sent && !hip.current.is_method_retryable(a.method)) {
+  if (kind != ErrorKind::connect && a.request_sent && !hip.current->is_method_retryable(a.method)) {
     return {.action = Action::fail,
             .reason = std::string(a.method) + " is not in method_whitelist and its bytes were sent",
             .error = error};
@@ -156,7 +158,7 @@ RetryVerdict RetryState::hip_error(Hip& hip, const Attempt& a) {
                                          : kind == ErrorKind::read  ? &Retry::read
                                                                     : nullptr;
   const std::string_view own_name = kind == ErrorKind::connect ? "connect" : "read";
-  auto next = hip.current.increment(RetryEvent{.method = a.method,
+  auto next = hip.current->increment(RetryEvent{.method = a.method,
                                                .url = a.url,
                                                .error = &error,
                                                .request_sent = a.request_sent,
@@ -164,22 +166,22 @@ RetryVerdict RetryState::hip_error(Hip& hip, const Attempt& a) {
   if (!next) {
     std::string reason = next.error().code == ErrorCode::unrewindable_body
                              ? code + ": the request body cannot be rewound to retry"
-                             : code + ": " + exhausted_counter(hip.current, hip.initial, own, own_name);
+                             : code + ": " + exhausted_counter(*hip.current, *hip.initial, own, own_name);
     return {.action = Action::fail, .reason = std::move(reason), .error = std::move(next).error()};
   }
-  hip.current = std::move(*next);
+  hip.current = std::make_shared<const Retry>(std::move(*next));
   ++retries_;
-  const Duration delay = hip.current.backoff_time();
-  std::string reason = code + ": " + retry_ordinal(static_cast<int>(hip.current.history.size()), hip.initial.total);
-  if (own != nullptr && hip.current.*own) {
-    reason += " (" + std::string(own_name) + " " + std::to_string(*(hip.current.*own)) + " left)";
+  const Duration delay = hip.current->backoff_time();
+  std::string reason = code + ": " + retry_ordinal(static_cast<int>(hip.current->history.size()), hip.initial->total);
+  if (own != nullptr && (*hip.current).*own) {
+    reason += " (" + std::string(own_name) + " " + std::to_string(*((*hip.current).*own)) + " left)";
   }
   reason += ", backoff " + format_seconds(delay);
   return {.action = Action::retry, .delay = delay, .reason = std::move(reason)};
 }
 
 RetryVerdict RetryState::hip_response(Hip& hip, const Attempt& a) {
-  const Retry& retry = hip.current;
+  const Retry& retry = *hip.current;
   const std::string status = "status " + std::to_string(a.status);
   if (!retry.enabled) return {.action = Action::deliver, .reason = status + ": retries are disabled"};
   const auto retry_after =
@@ -208,25 +210,25 @@ RetryVerdict RetryState::hip_response(Hip& hip, const Attempt& a) {
               .reason = why + ": the request body cannot be rewound to retry",
               .error = std::move(next).error()};
     }
-    const std::string exhausted = exhausted_counter(retry, hip.initial, &Retry::status, "status");
+    const std::string exhausted = exhausted_counter(retry, *hip.initial, &Retry::status, "status");
     if (retry.raise_on_status) {
       return {.action = Action::fail, .reason = why + ": " + exhausted, .error = std::move(next).error()};
     }
     return {.action = Action::deliver,
             .reason = why + ": " + exhausted + "; raise_on_status is off, the last response is delivered"};
   }
-  hip.current = std::move(*next);
+  hip.current = std::make_shared<const Retry>(std::move(*next));
   ++retries_;
-  const Duration delay = hip.current.sleep_time(a.status, a.headers, a.unix_now);
-  std::string reason = why + ": " + retry_ordinal(static_cast<int>(hip.current.history.size()), hip.initial.total);
-  if (hip.current.status) reason += " (status " + std::to_string(*hip.current.status) + " left)";
+  const Duration delay = hip.current->sleep_time(a.status, a.headers, a.unix_now);
+  std::string reason = why + ": " + retry_ordinal(static_cast<int>(hip.current->history.size()), hip.initial->total);
+  if (hip.current->status) reason += " (status " + std::to_string(*hip.current->status) + " left)";
   const bool used_retry_after = retry_after && *retry_after > Duration::zero();
   reason += (used_retry_after ? ", Retry-After " : ", backoff ") + format_seconds(delay);
   return {.action = Action::retry, .delay = delay, .reason = std::move(reason)};
 }
 
 RetryVerdict RetryState::hip_redirect(Hip& hip, const Attempt& a) {
-  const Retry& retry = hip.current;
+  const Retry& retry = *hip.current;
   const std::string_view location = location_of(a).value_or(std::string_view());
   const std::string what = std::to_string(a.status) + " redirect to " + std::string(location);
   if (!retry.enabled)
@@ -244,17 +246,17 @@ RetryVerdict RetryState::hip_redirect(Hip& hip, const Attempt& a) {
               .error = std::move(next).error()};
     }
     const std::string exhausted =
-        "too many redirects, " + exhausted_counter(retry, hip.initial, &Retry::redirect, "redirect");
+        "too many redirects, " + exhausted_counter(retry, *hip.initial, &Retry::redirect, "redirect");
     if (retry.raise_on_redirect) {
       return {.action = Action::fail, .reason = what + ": " + exhausted, .error = std::move(next).error()};
     }
     return {.action = Action::deliver,
             .reason = what + ": " + exhausted + "; raise_on_redirect is off, the 3xx is delivered"};
   }
-  hip.current = std::move(*next);
+  hip.current = std::make_shared<const Retry>(std::move(*next));
   ++redirects_;
-  std::string reason = what + ": " + retry_ordinal(static_cast<int>(hip.current.history.size()), hip.initial.total);
-  if (hip.current.redirect) reason += " (redirect " + std::to_string(*hip.current.redirect) + " left)";
+  std::string reason = what + ": " + retry_ordinal(static_cast<int>(hip.current->history.size()), hip.initial->total);
+  if (hip.current->redirect) reason += " (redirect " + std::to_string(*hip.current->redirect) + " left)";
   return {.action = Action::retry, .delay = Duration::zero(), .reason = std::move(reason)};
 }
 

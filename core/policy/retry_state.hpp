@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,7 @@ std::string_view to_string(RetryVerdict::Action action) noexcept;
 class RetryState {
  public:
   static RetryState from(Retry retry);         // Hip
+  static RetryState from(std::shared_ptr<const Retry> retry);  // Hip, sharing a client's default
   static RetryState from(RetryPolicy policy);  // hyperhttp
 
   // The attempt failed without a response. Errors (in the verdict): invalid_state when a.error is null or
@@ -109,9 +111,11 @@ class RetryState {
   std::optional<Retry> retry() const;
 
  private:
+  // The configuration is shared, not copied: a request that never retries allocates nothing for it
+  // (Hip's Retry.increment() makes a new Retry; here only when a retry actually happens).
   struct Hip {
-    Retry initial;
-    Retry current;
+    std::shared_ptr<const Retry> initial;
+    std::shared_ptr<const Retry> current;
   };
   struct Hyper {
     RetryPolicy policy;

@@ -8,22 +8,23 @@ Result<void> BodySource::rewind() {
   if (std::holds_alternative<GeneratorBody>(body_)) {
     return fail(ErrorCode::unrewindable_body, "a generator body cannot be sent again");
   }
-  if (file_.is_open()) file_.close();
-  opened_ = false;
+  file_.reset();
   return {};
 }
 
 Result<std::optional<Bytes>> BodySource::next(std::size_t max_bytes) {
   if (auto* file = std::get_if<FileBody>(&body_)) {
-    if (!opened_) {
-      file_.open(file->path, std::ios::binary);
-      if (!file_) return fail(ErrorCode::body_source_failed, "cannot open body file '" + file->path.string() + "'");
-      opened_ = true;
+    if (!file_) {
+      file_ = std::make_unique<std::ifstream>(file->path, std::ios::binary);
+      if (!*file_) {
+        file_.reset();
+        return fail(ErrorCode::body_source_failed, "cannot open body file '" + file->path.string() + "'");
+      }
     }
     buffer_.resize(max_bytes);
-    file_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    const auto got = static_cast<std::size_t>(file_.gcount());
-    if (file_.bad()) return fail(ErrorCode::body_source_failed, "reading body file '" + file->path.string() + "' failed");
+    file_->read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    const auto got = static_cast<std::size_t>(file_->gcount());
+    if (file_->bad()) return fail(ErrorCode::body_source_failed, "reading body file '" + file->path.string() + "' failed");
     if (got == 0) return std::optional<Bytes>{};
     return std::optional<Bytes>{as_bytes(std::string_view(buffer_.data(), got))};
   }

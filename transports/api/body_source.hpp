@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -33,8 +34,7 @@ class BodySource {
 
  private:
   Body& body_;
-  std::ifstream file_;
-  bool opened_ = false;
+  std::unique_ptr<std::ifstream> file_;  // opened on the first pull: most bodies are not files
   std::string buffer_;
 };
 

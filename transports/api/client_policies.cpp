@@ -43,6 +43,22 @@ policy::RetryState make_retry_state(const Retries& retries) {
   return std::visit(Visitor{}, retries);
 }
 
+RetryTemplate::RetryTemplate(const Retries& retries) {
+  if (const auto* policy = std::get_if<RetryPolicy>(&retries)) {
+    hyper_ = *policy;
+  } else if (const auto* retry = std::get_if<Retry>(&retries)) {
+    hip_ = std::make_shared<const Retry>(*retry);
+  } else if (const auto* n = std::get_if<int>(&retries)) {
+    hip_ = std::make_shared<const Retry>(Retry{.total = *n});
+  } else {
+    hip_ = std::make_shared<const Retry>(std::get<bool>(retries) ? Retry::standard() : Retry::disabled());
+  }
+}
+
+policy::RetryState RetryTemplate::start() const {
+  return hip_ ? policy::RetryState::from(hip_) : policy::RetryState::from(*hyper_);
+}
+
 auth::RandomBytes thread_random() {
   return [](std::span<std::byte> out) {
     thread_local std::mt19937_64 engine{[] {

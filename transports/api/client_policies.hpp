@@ -24,6 +24,18 @@ using CircuitBreakerOptions = policy::CircuitBreakerOptions;
 // `false` is Retry::disabled() (no retries; redirects returned as they are), `n` is Retry(n).
 policy::RetryState make_retry_state(const Retries& retries);
 
+// A client's default retry configuration, built once: starting a request's RetryState from it copies no
+// configuration (the hot path of every request).
+class RetryTemplate {
+ public:
+  explicit RetryTemplate(const Retries& retries);
+  policy::RetryState start() const;
+
+ private:
+  std::shared_ptr<const Retry> hip_;
+  std::optional<RetryPolicy> hyper_;
+};
+
 // Random bytes for jitter and Digest's cnonce: a per-thread generator seeded from std::random_device.
 // Thread-safe; cheap enough to call on every attempt.
 auth::RandomBytes thread_random();

@@ -19,13 +19,13 @@ exchange::Request PreparedExchange::take_exchange_request() {
                            std::move(body), request.expect_continue};
 }
 
-Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_view url, RequestOptions options,
+Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_view url, RequestOptions&& options,
                                           const ClientDefaults& defaults, ClientContext context) {
   exchange::ExchangeOptions xo;
   xo.timeout = options.timeout.value_or(defaults.timeout);
   xo.follow_redirects = options.redirect;
   const bool preload = options.preload_content;
-  policy::RetryState retry = make_retry_state(options.retries ? *options.retries : defaults.retries);
+  policy::RetryState retry = options.retries ? make_retry_state(*options.retries) : defaults.retries.start();
   std::shared_ptr<auth::Auth> auth = options.auth ? *options.auth : defaults.auth;
   const bool explicit_no_auth = options.auth && !*options.auth;
 

@@ -18,7 +18,7 @@ namespace hipp {
 struct ClientDefaults {
   Headers headers{};
   Timeout timeout{};
-  Retries retries = Retry::standard();
+  RetryTemplate retries{Retry::standard()};
   std::shared_ptr<auth::Auth> auth{};
   AttemptObserver telemetry{};
 };
@@ -46,7 +46,7 @@ struct PreparedExchange {
 
 // Applies Hip's request() rules (prepare_request), then the overrides: timeout, retries, redirect, auth
 // (URL userinfo becomes Basic unless the request chose an auth or none). Errors: those of prepare_request().
-Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_view url, RequestOptions options,
+Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_view url, RequestOptions&& options,
                                           const ClientDefaults& defaults, ClientContext context);
 
 }  // namespace hipp

@@ -16,7 +16,7 @@ nlohmann::json MockResponse::json() const {
 MockClient::MockClient(MockTransport& transport, MockClientOptions options)
     : transport_(transport),
       options_(std::move(options)),
-      defaults_{options_.headers, options_.timeout, options_.retries, options_.auth, options_.telemetry} {
+      defaults_{options_.headers, options_.timeout, RetryTemplate(options_.retries), options_.auth, options_.telemetry} {
   if (options_.circuit_breaker) {
     auto gate = SharedCircuitGate::create(*options_.circuit_breaker);
     if (!gate) throw_error(std::move(gate).error(), {});
@@ -48,7 +48,7 @@ MockResponse MockClient::request(std::string_view method, std::string_view url, 
   exchange::Exchange ex(prepared->take_exchange_request(), std::move(prepared->options), std::move(prepared->retry),
                         started);
   MockTransport::Outcome outcome = transport_.run(ex, source);
-  const std::string final_url = ex.request().url.to_string(false);
+  const std::string final_url = ex.url_text();
   if (outcome.error) throw_error(std::move(*outcome.error), final_url);
 
   exchange::FinalResponse& fr = *outcome.response;
@@ -58,7 +58,7 @@ MockResponse MockClient::request(std::string_view method, std::string_view url, 
   r.version = "HTTP/" + std::to_string(fr.head.version_major) + "." + std::to_string(fr.head.version_minor);
   r.headers = std::move(fr.head.headers);
   r.body = std::move(outcome.body);
-  r.url = fr.url.to_string(false);
+  r.url = final_url;
   r.history = std::move(fr.history);
   r.decisions = ex.decisions();
   r.attempts = fr.attempts;

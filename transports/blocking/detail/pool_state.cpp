@@ -51,7 +51,7 @@ std::string format_head(const http1::ResponseHead& head) {
 
 PoolState::PoolState(PoolManagerOptions options)
     : options_(std::move(options)),
-      defaults_{options_.headers, options_.timeout, options_.retries, options_.auth, options_.telemetry},
+      defaults_{options_.headers, options_.timeout, RetryTemplate(options_.retries), options_.auth, options_.telemetry},
       pools_(pool::PoolConfig{options_.maxsize, options_.block, options_.keepalive_expiry}, options_.num_pools),
       hooks_(options_.event_hooks) {
   if (options_.circuit_breaker) {
@@ -72,7 +72,6 @@ EventHooks PoolState::event_hooks() const {
 }
 
 Response PoolState::execute(PreparedExchange prepared) {
-  const std::string url_text = prepared.request.url.to_string(false);
   const bool preload_content = prepared.preload_content;
   BodySource source(prepared.request.body);
   exchange::ExchangeOptions& options = prepared.options;
@@ -155,7 +154,7 @@ Response PoolState::execute(PreparedExchange prepared) {
         response.version_ = head.version_major == 1 && head.version_minor == 1
                                 ? std::string("HTTP/1.1")
                                 : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
-        response.url_ = final_response.history.empty() ? url_text : final_response.url.to_string(false);
+        response.url_ = ex.url_text();
         response.headers_ = std::move(head.headers);
         response.history_ = std::move(final_response.history);
         response.decisions_ = ex.decisions();
@@ -168,7 +167,7 @@ Response PoolState::execute(PreparedExchange prepared) {
       } else {
         Error error = std::get<exchange::Fail>(action).error;
         if (c) discard(std::move(c));
-        throw_result_error(std::move(error), ex.attempts() > 1 ? ex.request().url.to_string(false) : url_text);
+        throw_result_error(std::move(error), ex.url_text());
       }
     }
   } catch (...) {
