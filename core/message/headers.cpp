@@ -56,15 +56,10 @@ Headers::Headers(std::initializer_list<std::pair<std::string_view, std::string_v
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
-  // Built in place: a temporary HeaderField would cost two more string moves and destructions.
-  HeaderField& f = fields_.emplace_back();
-  try {
-    f.name.assign(name);
-    f.value.assign(value);
-  } catch (...) {
-    fields_.pop_back();  // keep the strong guarantee push_back gave
-    throw;
-  }
+  // Constructed in place from the views: no temporary field to move and
+  // destroy, and no assign() over empty strings. emplace_back keeps the
+  // vector unchanged if a constructor throws.
+  fields_.emplace_back(name, value);
 }
 
 void Headers::set(std::string_view name, std::string_view value) {
