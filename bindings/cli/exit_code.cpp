@@ -46,4 +46,16 @@ int exit_code_for(ErrorCode code) noexcept {
   return kReceiveError;
 }
 
+int exit_code_for(const Error& error) noexcept {
+  if (error.code == ErrorCode::max_retries &&
+      (error.detail.find("too many redirects") != std::string::npos ||
+       error.detail.rfind("redirect loop", 0) == 0)) {
+    return kMaxRedirects;
+  }
+  if (error.code == ErrorCode::max_retries || error.code == ErrorCode::retry_exhausted) {
+    return error.cause ? exit_code_for(*error.cause) : kHttpError;
+  }
+  return exit_code_for(error.code);
+}
+
 }  // namespace hipp::cli

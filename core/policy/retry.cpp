@@ -74,6 +74,11 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     case ErrorCode::body_length_mismatch:
     case ErrorCode::unrewindable_body:
     case ErrorCode::body_source_failed:
+    case ErrorCode::invalid_credentials:
+    // A broken challenge is the auth flow's verdict on a response, not a network failure.
+    case ErrorCode::malformed_challenge:
+    case ErrorCode::challenge_too_large:
+    case ErrorCode::circuit_open:
     case ErrorCode::pool_timeout:
     case ErrorCode::pool_empty:
     case ErrorCode::pool_closed:

@@ -42,6 +42,10 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::body_length_mismatch:
     case ErrorCode::unrewindable_body:
     case ErrorCode::body_source_failed:
+    case ErrorCode::invalid_credentials:
+    case ErrorCode::malformed_challenge:
+    case ErrorCode::challenge_too_large:
+    case ErrorCode::circuit_open:
     case ErrorCode::malformed_response:
     case ErrorCode::header_too_large:
     case ErrorCode::too_many_headers:
