@@ -59,7 +59,11 @@ ScriptStep random_step(std::mt19937& rng) {
   // read_timeout step always fires the read deadline.
   std::uniform_int_distribution<std::size_t> cut(0, 30);
   std::uniform_int_distribution<int> raw(0, static_cast<int>(kGarbage.size()) - 1);
-  return ScriptStep{static_cast<StepKind>(kind(rng)), cut(rng), raw(rng)};
+  const auto k = static_cast<StepKind>(kind(rng));
+  // A third of the cuts send nothing at all: a close or reset before any response byte on a reused
+  // connection is the stale-connection case (exchange.hpp).
+  const std::size_t after = std::uniform_int_distribution<int>(0, 2)(rng) == 0 ? 0 : cut(rng);
+  return ScriptStep{k, after, raw(rng)};
 }
 
 void add_step(hipp::mock::Route& route, const ScriptStep& s) {
@@ -127,6 +131,8 @@ TEST_CASE("random fault scripts and policies keep the lifecycle's invariants", "
     std::mt19937 rng(seed);
     MockTransport mock;
     const hipp::Timeout timeout{.connect = kConnectTimeout, .read = kReadTimeout};
+    // What the generated runs covered: a property over runs that never fail (or never retry) proves little.
+    int successes = 0, failures = 0, stale_resends = 0, timeouts_fired = 0, posts_received = 0, retried = 0;
 
     for (int i = 0; i < 250; ++i) {
       INFO("seed " << seed << ", request " << i);
@@ -168,8 +174,9 @@ TEST_CASE("random fault scripts and policies keep the lifecycle's invariants", "
         if (method == "POST" || method == "PUT" || !body.empty()) options.body = body;
         auto r = http.request(method, url, std::move(options));
         attempts = r.attempts;
+        ++successes;
       } catch (const hipp::HTTPError&) {
-        // (4) typed: every failure is one of hipp's exceptions
+        ++failures;  // (4) typed: every failure is one of hipp's exceptions
       } catch (...) {
         typed = false;
       }
@@ -197,6 +204,13 @@ TEST_CASE("random fault scripts and policies keep the lifecycle's invariants", "
       }
       REQUIRE(served.size() == received.size());
 
+      // (1') the free resend only follows a close or reset before any response byte (and needs reuse).
+      std::size_t stale_eligible = 0;
+      for (const auto& s : served) {
+        if ((s.kind == StepKind::close || s.kind == StepKind::reset) && s.after_bytes == 0) ++stale_eligible;
+      }
+      CHECK(static_cast<std::size_t>(seen.stale_resends) <= stale_eligible);
+
       // (2) a POST that reached the server is never received twice.
       if (method == "POST") CHECK(received.size() <= 1);
 
@@ -207,6 +221,10 @@ TEST_CASE("random fault scripts and policies keep the lifecycle's invariants", "
         if (s.kind == StepKind::read_timeout) fired += kReadTimeout;
       }
       CHECK(mock.clock().now() - started == seen.promised_delay + fired);
+      stale_resends += seen.stale_resends;
+      if (fired > hipp::Duration::zero()) ++timeouts_fired;
+      if (method == "POST" && !received.empty()) ++posts_received;
+      if (seen.max_attempt > 1) ++retried;
 
       // (4) no connection is used again after a fault on it.
       for (std::size_t k = 0; k < received.size(); ++k) {
@@ -218,6 +236,15 @@ TEST_CASE("random fault scripts and policies keep the lifecycle's invariants", "
       }
     }
     CHECK(mock.all_routes_used());
+    INFO("successes " << successes << ", failures " << failures << ", stale resends " << stale_resends
+                      << ", with timeouts " << timeouts_fired << ", POSTs received " << posts_received << ", retried "
+                      << retried);
+    CHECK(successes > 20);
+    CHECK(failures > 20);
+    CHECK(stale_resends > 0);
+    CHECK(timeouts_fired > 10);
+    CHECK(posts_received > 10);
+    CHECK(retried > 50);
   }
 }
 
