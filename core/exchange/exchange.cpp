@@ -72,6 +72,7 @@ void Exchange::begin_attempt(TimePoint now) {
   attempt_deadlines_ = std::move(*deadlines);
 
   bytes_sent_ = false;
+  response_started_ = false;
   stage_ = SendStage::head;
   body_offset_ = 0;
   body_done_ = false;
@@ -168,6 +169,7 @@ void Exchange::on_body_end(TimePoint now) {
 
 void Exchange::on_received(TimePoint now) {
   if (state_ != State::awaiting_continue && state_ != State::draining && !expect(State::awaiting_head, now)) return;
+  if (conn_->has_buffered_input()) response_started_ = true;
   process_events(now);
 }
 
@@ -399,8 +401,9 @@ void Exchange::handle_attempt_error(Error error, TimePoint now) {
       request_.body.kind != RequestBody::Kind::stream || request_.body.rewindable || !body_pulled_;
 
   // A pooled connection the server had already closed: nothing of ours was processed, so a fresh
-  // connection may carry an idempotent request once more, outside the retry policy's counts.
-  if (had_connection && conn_reused_ && !stale_resend_used_ && is_stale_connection_error(error) &&
+  // connection may carry an idempotent request once more, outside the retry policy's counts. Once any
+  // byte of a response arrived the server was alive and saw the request: the retry policy decides.
+  if (had_connection && conn_reused_ && !stale_resend_used_ && !response_started_ && is_stale_connection_error(error) &&
       method::is_idempotent(request_.method) && rewindable) {
     stale_resend_used_ = true;
     std::string why = "stale pooled connection (" + std::string(hipp::to_string(error.code)) +

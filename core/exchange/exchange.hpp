@@ -116,7 +116,8 @@ class Exchange {
   // --- Events (each with the `now` it happened at) ---
   // The connection asked for by OpenConnection. The machine stays the transport's; the exchange drives it
   // until it releases, delivers or fails. `reused`: it served requests before (a stale-connection failure
-  // on it may be resent once, RFC 9112 §9.3.1, for idempotent methods).
+  // on it, a close or reset before any byte of the response arrived, may be resent once on a new
+  // connection, outside the retry policy's counts: RFC 9112 §9.3.1, for idempotent methods).
   void on_connected(http1::Connection& machine, bool reused, TimePoint now);
   // No connection: resolve/connect failure, connect or pool timeout (category timeout, for either), pool closed.
   void on_connect_failed(Error error, TimePoint now);
@@ -187,6 +188,7 @@ class Exchange {
   http1::Connection* conn_ = nullptr;
   bool conn_reused_ = false;
   bool bytes_sent_ = false;                       // a Send was asked for: request bytes may be out
+  bool response_started_ = false;                 // bytes of a response arrived on this attempt
   SendStage stage_ = SendStage::head;
   std::size_t body_offset_ = 0;                   // RequestBody::Kind::bytes: how much went to the machine
   bool body_done_ = false;                        // RequestBody::Kind::stream: on_body_end() seen

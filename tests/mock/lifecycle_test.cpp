@@ -270,6 +270,32 @@ TEST_CASE("keep-alive: connections are reused, a stale one is replaced once for 
   CHECK(mock.connections_opened() == 2);
 }
 
+TEST_CASE("a reused connection that dies after part of a response is not resent outside the policy",
+          "[mock][pool][regression]") {
+  // Regression: the stale-connection resend (RFC 9112 §9.3.1) fired for a reset after response bytes had
+  // arrived, so a GET the server had processed went out again with retries=false.
+  MockTransport mock;
+  mock.on("GET", exact("http://api.test/k"))
+      .reply(200, "1")
+      .then()
+      .fault(Fault::reset_after(12))
+      .then()
+      .reply(200, "3")
+      .then()
+      .fault(Fault::close_after(9))
+      .then()
+      .reply(200, "5");
+  MockClient http(mock, {.retries = false});
+  CHECK(http.request("GET", "http://api.test/k").body == "1");
+  CHECK_THROWS_AS(http.request("GET", "http://api.test/k"), hipp::ProtocolError);  // reset mid-head
+  CHECK(mock.requests().size() == 2);
+  CHECK(http.request("GET", "http://api.test/k").body == "3");  // on a new connection
+  CHECK_THROWS_AS(http.request("GET", "http://api.test/k"), hipp::ProtocolError);  // EOF mid-head
+  CHECK(mock.requests().size() == 4);
+  CHECK(http.request("GET", "http://api.test/k").body == "5");
+  CHECK(mock.connections_opened() == 3);
+}
+
 TEST_CASE("wire bytes are recorded exactly", "[mock][wire]") {
   MockTransport mock;
   mock.on("POST", exact("http://api.test/echo")).reply_with([](const hipp::mock::RecordedRequest& req) {

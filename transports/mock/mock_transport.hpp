@@ -56,6 +56,9 @@ class MockTransport {
 
   // Every request the fake server received, in order.
   const std::vector<RecordedRequest>& requests() const noexcept { return requests_; }
+  // Forgets the recorded requests (long runs and benchmarks bound their memory with it). Routes, their call
+  // counts, idle connections and the clock are kept.
+  void clear_requests() noexcept { requests_.clear(); }
   // Descriptions of the routes that were never called (empty when all were).
   std::vector<std::string> unused_routes() const;
   bool all_routes_used() const { return unused_routes().empty(); }
