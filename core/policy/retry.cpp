@@ -85,11 +85,6 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     case ErrorCode::max_retries:
     case ErrorCode::retry_exhausted:
     case ErrorCode::decode_failed:
-    // Auth and circuit-breaker failures end the request before any retry decision.
-    case ErrorCode::invalid_credentials:
-    case ErrorCode::malformed_challenge:
-    case ErrorCode::challenge_too_large:
-    case ErrorCode::circuit_open:
       return ErrorKind::fatal;
   }
   return ErrorKind::fatal;

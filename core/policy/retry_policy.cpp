@@ -61,10 +61,6 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::retry_exhausted:
     case ErrorCode::tls_failed:
     case ErrorCode::decode_failed:
-    case ErrorCode::invalid_credentials:
-    case ErrorCode::malformed_challenge:
-    case ErrorCode::challenge_too_large:
-    case ErrorCode::circuit_open:
       return std::nullopt;
   }
   return std::nullopt;
