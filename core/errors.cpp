@@ -21,6 +21,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::body_length_mismatch, ErrorCategory::usage, "body_length_mismatch"},
     {ErrorCode::unrewindable_body, ErrorCategory::usage, "unrewindable_body"},
     {ErrorCode::body_source_failed, ErrorCategory::usage, "body_source_failed"},
+    {ErrorCode::invalid_credentials, ErrorCategory::usage, "invalid_credentials"},
     {ErrorCode::resolve_failed, ErrorCategory::connection, "resolve_failed"},
     {ErrorCode::connect_failed, ErrorCategory::connection, "connect_failed"},
     {ErrorCode::connection_reset, ErrorCategory::connection, "connection_reset"},
@@ -40,9 +41,13 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::too_many_informational, ErrorCategory::protocol, "too_many_informational"},
     {ErrorCode::incomplete_body, ErrorCategory::protocol, "incomplete_body"},
     {ErrorCode::unexpected_data, ErrorCategory::protocol, "unexpected_data"},
+    {ErrorCode::malformed_challenge, ErrorCategory::protocol, "malformed_challenge"},
+    {ErrorCode::challenge_too_large, ErrorCategory::protocol, "challenge_too_large"},
     {ErrorCode::pool_empty, ErrorCategory::policy, "pool_empty"},
     {ErrorCode::pool_closed, ErrorCategory::policy, "pool_closed"},
     {ErrorCode::max_retries, ErrorCategory::policy, "max_retries"},
+    {ErrorCode::retry_exhausted, ErrorCategory::policy, "retry_exhausted"},
+    {ErrorCode::circuit_open, ErrorCategory::policy, "circuit_open"},
     {ErrorCode::tls_failed, ErrorCategory::tls, "tls_failed"},
     {ErrorCode::decode_failed, ErrorCategory::decode, "decode_failed"},
 };
@@ -73,11 +78,24 @@ std::string Error::message() const {
     out += ": ";
     out += detail;
   }
+  for (const Error* link = cause.get(); link != nullptr; link = link->cause.get()) {
+    out += "; caused by: ";
+    out += to_string(link->code);
+    if (!link->detail.empty()) {
+      out += ": ";
+      out += link->detail;
+    }
+  }
   return out;
 }
 
 Error make_error(ErrorCode code, std::string detail, ErrorOrigin origin) {
-  return Error{category_of(code), code, origin, std::move(detail)};
+  return Error{category_of(code), code, origin, std::move(detail), nullptr};
+}
+
+Error make_error(ErrorCode code, std::string detail, Error cause) {
+  return Error{category_of(code), code, ErrorOrigin::local, std::move(detail),
+               std::make_shared<const Error>(std::move(cause))};
 }
 
 }  // namespace hipp

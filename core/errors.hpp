@@ -6,6 +6,7 @@
 // an error and never appears here.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,7 @@ enum class ErrorCode {
   body_length_mismatch,     // more or fewer body bytes than Content-Length promised
   unrewindable_body,        // a body that cannot be replayed had to be resent
   body_source_failed,       // the request body could not be produced (missing file, failing generator)
+  invalid_credentials,      // credentials that cannot be sent (a Bearer token outside RFC 6750 b64token)
   // connection
   resolve_failed,           // DNS resolution failed (curl 6)
   connect_failed,           // every address refused or was unreachable (curl 7)
@@ -56,10 +58,15 @@ enum class ErrorCode {
   too_many_informational,   // more 1xx responses than Limits::max_informational
   incomplete_body,          // the peer closed before the body was complete (curl 18)
   unexpected_data,          // bytes arrived when no response was expected
+  malformed_challenge,      // WWW-Authenticate / Proxy-Authenticate breaks RFC 9110 §11.6.1
+  challenge_too_large,      // a challenge field exceeded auth::ChallengeLimits
   // policy
   pool_empty,               // EmptyPoolError: block=true and no connection freed in time
   pool_closed,              // ClosedPoolError
-  max_retries,              // MaxRetryError
+  max_retries,              // MaxRetryError (Hip's Retry): retries or redirects exhausted, or a redirect loop
+                            // (detail "redirect loop: ..."); cause = the last error
+  retry_exhausted,          // RetryError (hyperhttp's RetryPolicy): failed after >= 1 retry; cause = the original
+  circuit_open,             // CircuitBreakerOpen: the host's circuit breaker refuses requests for now
   // tls
   tls_failed,
   // decode
@@ -74,8 +81,13 @@ struct Error {
   ErrorCode code;
   ErrorOrigin origin = ErrorOrigin::local;
   std::string detail;  // human-readable context, e.g. the offending header name
+  // The error this one wraps, or null: MaxRetryError's reason (the error that caused the last retry),
+  // RetryError's original error, the failure that made an unrewindable body matter. Shared and const so an
+  // Error stays cheap to copy and a chain is immutable once built (so it cannot form a cycle).
+  std::shared_ptr<const Error> cause{};
 
-  // Human-readable one-liner: "<code name>: <detail>".
+  // Human-readable one-liner: "<code name>: <detail>", then "; caused by: <cause's message>" for each
+  // link of the cause chain.
   std::string message() const;
 };
 
@@ -86,5 +98,7 @@ std::string_view to_string(ErrorCode code) noexcept;
 
 // Builds an Error with the category implied by the code.
 Error make_error(ErrorCode code, std::string detail = {}, ErrorOrigin origin = ErrorOrigin::local);
+// Builds a local Error with the category implied by the code that wraps `cause`.
+Error make_error(ErrorCode code, std::string detail, Error cause);
 
 }  // namespace hipp

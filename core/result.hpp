@@ -23,7 +23,10 @@ inline Unexpected fail(ErrorCode code, std::string detail = {}, ErrorOrigin orig
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  // By reference, not by value: a by-value parameter costs a second move of T
+  // (an Event, a PreparedRequest) on every return of a value.
+  Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(const T& value) : state_(std::in_place_index<0>, value) {}      // NOLINT: implicit by design
   Result(Unexpected u) : state_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
 
   bool has_value() const noexcept { return state_.index() == 0; }
@@ -62,7 +65,7 @@ class [[nodiscard]] Result<void> {
   Error&& error() && { assert(failed_); return std::move(error_); }
 
  private:
-  Error error_{ErrorCategory::usage, ErrorCode::invalid_state, ErrorOrigin::local, {}};
+  Error error_{ErrorCategory::usage, ErrorCode::invalid_state, ErrorOrigin::local, {}, nullptr};
   bool failed_ = false;
 };
 

@@ -1,6 +1,9 @@
 #include "bindings/cli/cli_options.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <limits>
+#include <string>
 
 namespace hipp::cli {
 
@@ -47,6 +50,19 @@ Result<void> add_data(CliOptions& o, CliOptions::DataKind kind, const std::strin
   }
   if (o.data_kind == CliOptions::DataKind::none || kind == CliOptions::DataKind::json) o.data_kind = kind;
   return {};
+}
+
+// curl's integer flags (--retry, --max-redirs): decimal, at least `min`.
+Result<int> parse_count(const std::string& flag, const std::string& value, long min) {
+  char* end = nullptr;
+  errno = 0;
+  long n = std::strtol(value.c_str(), &end, 10);
+  if (value.empty() || end != value.c_str() + value.size() || errno == ERANGE || n < min ||
+      n > std::numeric_limits<int>::max()) {
+    return fail(ErrorCode::invalid_state, flag + ": expected a number >= " + std::to_string(min) + ", got '" +
+                                              value + "'");
+  }
+  return static_cast<int>(n);
 }
 
 }  // namespace
@@ -108,6 +124,37 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
         o.max_time = *s;
         return {};
       });
+    } else if (a == "-L" || a == "--location") {
+      o.location = true;
+    } else if (a == "--max-redirs") {
+      ok = with_value([&](const std::string& v) -> Result<void> {
+        auto n = parse_count(a, v, -1);
+        if (!n) return Unexpected{std::move(n).error()};
+        o.max_redirs = *n;
+        return {};
+      });
+    } else if (a == "--retry") {
+      ok = with_value([&](const std::string& v) -> Result<void> {
+        auto n = parse_count(a, v, 0);
+        if (!n) return Unexpected{std::move(n).error()};
+        o.retry = *n;
+        return {};
+      });
+    } else if (a == "--retry-delay" || a == "--retry-max-time") {
+      ok = with_value([&](const std::string& v) -> Result<void> {
+        auto s = parse_seconds(a, v);
+        if (!s) return Unexpected{std::move(s).error()};
+        (a == "--retry-delay" ? o.retry_delay : o.retry_max_time) = *s;
+        return {};
+      });
+    } else if (a == "-u" || a == "--user") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.user = v; return {}; });
+    } else if (a == "--digest") {
+      o.digest = true;
+    } else if (a == "--basic") {
+      o.digest = false;  // curl: the last of --basic / --digest wins
+    } else if (a == "--oauth2-bearer") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.oauth2_bearer = v; return {}; });
     } else if (a == "-h" || a == "--help") {
       o.help = true;
     } else if (a == "-V" || a == "--version") {
@@ -141,11 +188,23 @@ std::string usage() {
  -v, --verbose              Show the request and response heads as sent and received
  -f, --fail                 Exit 22 on HTTP status >= 400, without output
      --connect-timeout <s>  Limit on connecting, in seconds
- -m, --max-time <s>         Limit on the whole transfer, in seconds
+ -m, --max-time <s>         Limit on each transfer attempt, in seconds
+ -L, --location             Follow redirects (without it a 3xx is returned as is)
+     --max-redirs <n>       With -L, at most <n> redirects (default 50; -1 unlimited)
+     --retry <n>            Retry transient failures <n> times: timeouts, connect errors, and
+                            HTTP 408, 429, 500, 502, 503, 504 (waits 1 s, doubling up to 10 min,
+                            or the server's Retry-After)
+     --retry-delay <s>      Wait exactly <s> seconds between retries (0: the doubling above)
+     --retry-max-time <s>   Stop retrying once the waits would pass <s> seconds (0: no limit)
+ -u, --user <user:pass>     Credentials, sent with Basic auth (or Digest with --digest)
+     --digest               Use Digest auth (RFC 7616) for -u
+     --basic                Use Basic auth for -u (the default)
+     --oauth2-bearer <tok>  Send "Authorization: Bearer <tok>"
  -V, --version              Show the version
  -h, --help                 This help
 Exit codes as curl's: 3 bad URL, 6 cannot resolve, 7 cannot connect, 18 partial body,
-22 HTTP error with --fail, 23 write error, 26 read error, 28 timeout, 52 empty reply, 56 receive failure.
+22 HTTP error with --fail, 23 write error, 26 read error, 28 timeout, 47 too many redirects,
+52 empty reply, 56 receive failure.
 )";
 }
 

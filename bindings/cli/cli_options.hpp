@@ -28,6 +28,14 @@ struct CliOptions {
   bool fail = false;                                       // -f / --fail
   std::optional<double> connect_timeout;                   // --connect-timeout seconds
   std::optional<double> max_time;                          // -m / --max-time seconds
+  bool location = false;                                   // -L / --location: follow redirects
+  int max_redirs = 50;                                     // --max-redirs (curl's default); -1 = unlimited
+  int retry = 0;                                           // --retry: retries of transient failures
+  std::optional<double> retry_delay;                       // --retry-delay seconds (0 = curl's backoff)
+  std::optional<double> retry_max_time;                    // --retry-max-time seconds (0 = no limit)
+  std::optional<std::string> user;                         // -u / --user "user:password"
+  bool digest = false;                                     // --digest: -u is Digest, not Basic
+  std::optional<std::string> oauth2_bearer;                // --oauth2-bearer TOKEN
   bool help = false;
   bool version = false;
 };

@@ -11,7 +11,8 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::invalid_header_value:
     case ErrorCode::invalid_state:
     case ErrorCode::body_length_mismatch:
-    case ErrorCode::unrewindable_body: return kUsage;
+    case ErrorCode::unrewindable_body:
+    case ErrorCode::invalid_credentials: return kUsage;
     case ErrorCode::body_source_failed: return kReadError;
     case ErrorCode::resolve_failed: return kResolve;
     case ErrorCode::connect_failed: return kConnect;
@@ -26,7 +27,9 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::malformed_response:
     case ErrorCode::invalid_content_length:
     case ErrorCode::conflicting_framing:
-    case ErrorCode::too_many_informational: return kWeirdReply;  // curl: "Weird server reply"
+    case ErrorCode::too_many_informational:
+    case ErrorCode::malformed_challenge:
+    case ErrorCode::challenge_too_large: return kWeirdReply;  // curl: "Weird server reply"
     case ErrorCode::header_too_large:
     case ErrorCode::too_many_headers:
     case ErrorCode::chunk_extension_too_large:
@@ -35,10 +38,24 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::pool_empty:
     case ErrorCode::pool_closed: return kConnect;
     case ErrorCode::max_retries: return kMaxRedirects;
+    case ErrorCode::retry_exhausted: return kReceiveError;  // the CLI uses Hip's Retry; never produced there
+    case ErrorCode::circuit_open: return kConnect;  // curl has no breaker: refused before connecting
     case ErrorCode::tls_failed: return kTlsConnect;
     case ErrorCode::decode_failed: return kBadContentEncoding;
   }
   return kReceiveError;
+}
+
+int exit_code_for(const Error& error) noexcept {
+  if (error.code == ErrorCode::max_retries &&
+      (error.detail.find("too many redirects") != std::string::npos ||
+       error.detail.rfind("redirect loop", 0) == 0)) {
+    return kMaxRedirects;
+  }
+  if (error.code == ErrorCode::max_retries || error.code == ErrorCode::retry_exhausted) {
+    return error.cause ? exit_code_for(*error.cause) : kHttpError;
+  }
+  return exit_code_for(error.code);
 }
 
 }  // namespace hipp::cli

@@ -25,7 +25,16 @@ enum ExitCode : int {
   kBadContentEncoding = 61,
 };
 
-// The curl exit code for a core error.
+// The curl exit code for a core error code alone.
 int exit_code_for(ErrorCode code) noexcept;
+
+// The curl exit code for an error, looking through the wrappers of the retry policies:
+//   max_retries about redirects (detail "too many redirects…" or "redirect loop…") → 47, as curl's
+//     CURLE_TOO_MANY_REDIRECTS;
+//   other max_retries and retry_exhausted (retries ran out) → the exit code of their cause, the last
+//     attempt's error (7 for a refused connection, 28 for a timeout…), as curl reports the last failure;
+//     without a cause (statuses retried until Hip's Retry gave up) → 22, an HTTP error;
+//   anything else → exit_code_for(error.code).
+int exit_code_for(const Error& error) noexcept;
 
 }  // namespace hipp::cli

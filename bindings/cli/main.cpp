@@ -3,12 +3,14 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "bindings/cli/cli_options.hpp"
 #include "bindings/cli/exit_code.hpp"
+#include "bindings/cli/transfer_policy.hpp"
 #include <hipp/hipp.hpp>
 
 namespace {
@@ -54,9 +56,14 @@ std::string head_text(const hipp::Response& r) {
   return out;
 }
 
-hipp::RequestOptions request_options(const CliOptions& o) {
+hipp::RequestOptions request_options(const CliOptions& o, const std::shared_ptr<hipp::auth::Auth>& auth) {
   hipp::RequestOptions req;
   req.preload_content = false;
+  // -L / --max-redirs / --retry*: see transfer_policy.hpp. Without -L the 3xx is returned as it is.
+  req.retries = hipp::cli::retry_policy(o);
+  req.redirect = o.location;
+  // -u / --oauth2-bearer; without them URL userinfo still becomes Basic, as in curl.
+  if (auth) req.auth = auth;
   for (const auto& line : o.headers) {
     auto colon = line.find(':');
     if (colon == std::string::npos) {
@@ -99,12 +106,13 @@ int report(const CliOptions& o, int code, const std::string& message) {
 }
 
 // Fetches one URL and writes it out. Returns 0 or curl's exit code.
-int fetch(hipp::PoolManager& http, const CliOptions& o, const std::string& url, const std::string* output_path) {
+int fetch(hipp::PoolManager& http, const CliOptions& o, const std::shared_ptr<hipp::auth::Auth>& auth,
+          const std::string& url, const std::string* output_path) {
   std::string method = o.method.value_or(o.head ? "HEAD" : (o.data || o.data_file) ? "POST" : "GET");
   std::ofstream file;
   std::ostream* out = &std::cout;
   try {
-    auto response = http.request(method, url, request_options(o));
+    auto response = http.request(method, url, request_options(o, auth));
     if (o.fail && response.status() >= 400) {
       return report(o, hipp::cli::kHttpError,
                     "The requested URL returned error: " + std::to_string(response.status()));
@@ -125,20 +133,23 @@ int fetch(hipp::PoolManager& http, const CliOptions& o, const std::string& url, 
     if (!*out) return report(o, hipp::cli::kWriteError, "failure writing output");
   } catch (const hipp::HTTPError& e) {
     out->flush();
-    return report(o, hipp::cli::exit_code_for(e.code()), e.what());
+    return report(o, hipp::cli::exit_code_for(e.error()), e.what());
   }
   return hipp::cli::kOk;
 }
 
 // Every URL over one PoolManager; like curl, the exit code is the last failure's.
 int run(const CliOptions& o) {
+  auto auth = hipp::cli::transfer_auth(o);
+  if (!auth) return report(o, hipp::cli::kUsage, auth.error().message());
   hipp::PoolManagerOptions manager_options;
+  manager_options.retries = false;  // curl: no retries, redirects not followed unless asked (each request says)
   if (o.verbose) manager_options.trace = verbose_trace;
   hipp::PoolManager http(std::move(manager_options));
   int result = hipp::cli::kOk;
   for (std::size_t i = 0; i < o.urls.size(); ++i) {
     const std::string* output = i < o.outputs.size() ? &o.outputs[i] : nullptr;
-    if (int code = fetch(http, o, o.urls[i], output); code != hipp::cli::kOk) result = code;
+    if (int code = fetch(http, o, *auth, o.urls[i], output); code != hipp::cli::kOk) result = code;
   }
   return result;
 }

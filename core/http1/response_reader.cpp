@@ -47,6 +47,22 @@ const char* skip_line_content(const char* q, const char* stop) noexcept {
   return q;
 }
 
+// Reads the options of a Connection field value (RFC 9110 §7.6.1) that decide
+// persistence (RFC 9112 §9.3), in one pass over its comma-separated list.
+void read_connection_options(std::string_view value, bool& close, bool& keep_alive) noexcept {
+  while (true) {
+    const auto comma = value.find(',');
+    const std::string_view option = trim_ows(value.substr(0, comma));
+    if (iequals(option, "close")) {
+      close = true;
+    } else if (iequals(option, "keep-alive")) {
+      keep_alive = true;
+    }
+    if (comma == std::string_view::npos) return;
+    value.remove_prefix(comma + 1);
+  }
+}
+
 bool is_hex(char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -54,6 +70,22 @@ bool is_hex(char c) noexcept {
 constexpr std::size_t kExpectedFields = 16;
 
 }  // namespace
+
+void ResponseReader::FieldText::append(const char* at, std::size_t n) {
+  if (view_.empty()) {
+    view_ = std::string_view(at, n);
+    return;
+  }
+  if (!is_owned()) owned_.assign(view_);
+  owned_.append(at, n);
+  view_ = owned_;
+}
+
+void ResponseReader::FieldText::keep() {
+  if (view_.empty() || is_owned()) return;
+  owned_.assign(view_);
+  view_ = owned_;
+}
 
 ResponseReader::ResponseReader(const Limits& limits) : limits_(limits) {
   llhttp_init(&parser_, HTTP_RESPONSE, &settings());
@@ -201,6 +233,9 @@ Result<Event> ResponseReader::parse(Bytes input, std::size_t& consumed) {
     scan_pos_ = p;
     failed_ = false;
     const llhttp_errno_t err = llhttp_execute(&parser_, p, static_cast<std::size_t>(end - p));
+    // A field cut by the end of the input: the caller drops the bytes parsed.
+    field_name_.keep();
+    field_value_.keep();
     const char* stop = end;
     if (err != HPE_OK) {
       stop = llhttp_get_error_pos(&parser_);
@@ -315,6 +350,8 @@ int ResponseReader::on_message_begin(llhttp_t* p) {
   r.trailers_.clear();
   r.field_name_.clear();
   r.field_value_.clear();
+  r.connection_close_ = false;
+  r.connection_keep_alive_ = false;
   r.field_count_ = 0;
   r.seen_length_ = false;
   r.seen_transfer_encoding_ = false;
@@ -348,9 +385,10 @@ int ResponseReader::on_header_field_complete(llhttp_t* p) {
   if (++r.field_count_ > r.limits_.max_header_count) {
     return r.fail_cb(ErrorCode::too_many_headers, "more fields than max_header_count");
   }
-  r.field_is_length_ = false;
+  r.field_kind_ = FieldKind::other;
   if (r.in_trailers_) return 0;
-  if (iequals(r.field_name_, "Content-Length")) {
+  const std::string_view name = r.field_name_.view();
+  if (iequals(name, "Content-Length")) {
     // RFC 9112 §6.3: Content-Length with Transfer-Encoding is an error for a client.
     if (r.seen_transfer_encoding_) {
       return r.fail_cb(ErrorCode::conflicting_framing, "Content-Length together with Transfer-Encoding");
@@ -358,12 +396,15 @@ int ResponseReader::on_header_field_complete(llhttp_t* p) {
     // RFC 9110 §8.6 allows identical duplicates; llhttp does not, and neither do we.
     if (r.seen_length_) return r.fail_cb(ErrorCode::invalid_content_length, "more than one Content-Length");
     r.seen_length_ = true;
-    r.field_is_length_ = true;
-  } else if (iequals(r.field_name_, "Transfer-Encoding")) {
+    r.field_kind_ = FieldKind::content_length;
+  } else if (iequals(name, "Transfer-Encoding")) {
     if (r.seen_length_) {
       return r.fail_cb(ErrorCode::conflicting_framing, "Transfer-Encoding together with Content-Length");
     }
     r.seen_transfer_encoding_ = true;
+    r.field_kind_ = FieldKind::transfer_encoding;
+  } else if (iequals(name, "Connection")) {
+    r.field_kind_ = FieldKind::connection;
   }
   return 0;
 }
@@ -379,10 +420,14 @@ int ResponseReader::on_header_value(llhttp_t* p, const char* at, std::size_t n) 
 
 int ResponseReader::on_header_value_complete(llhttp_t* p) {
   auto& r = self(p);
-  if (r.field_is_length_ && !is_decimal(r.field_value_)) {
+  const std::string_view value = trim_ows(r.field_value_.view());
+  if (r.field_kind_ == FieldKind::content_length && !is_decimal(value)) {
     return r.fail_cb(ErrorCode::invalid_content_length, "Content-Length is not a decimal number");
   }
-  (r.in_trailers_ ? r.trailers_ : r.headers_).add(r.field_name_, trim_ows(r.field_value_));
+  if (r.field_kind_ == FieldKind::connection) {
+    read_connection_options(value, r.connection_close_, r.connection_keep_alive_);
+  }
+  (r.in_trailers_ ? r.trailers_ : r.headers_).add(r.field_name_.view(), value);
   r.field_name_.clear();
   r.field_value_.clear();
   return 0;
@@ -406,8 +451,7 @@ int ResponseReader::head_complete() {
     return 1;  // RFC 9110 §15.2: a 1xx has no content
   }
   // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
-  const bool close = headers_.has_token("Connection", "close");
-  keep_alive_ = !close && (parser_.http_minor >= 1 || headers_.has_token("Connection", "keep-alive"));
+  keep_alive_ = !connection_close_ && (parser_.http_minor >= 1 || connection_keep_alive_);
   // RFC 9110 §6.4.1: responses to HEAD, and 204 and 304, never have content.
   if (head_request_ || status_ == 204 || status_ == 304) {
     no_body_ = true;

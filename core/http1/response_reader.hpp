@@ -89,15 +89,43 @@ class ResponseReader {
   bool in_trailers_ = false;
   bool seen_length_ = false;
   bool seen_transfer_encoding_ = false;
-  bool field_is_length_ = false;
   std::size_t informational_count_ = 0;
   std::size_t field_count_ = 0;
+
+  // A field name or value as llhttp hands it over: nearly always one span of
+  // the input, kept as a view and copied once, into headers_. It is copied
+  // into owned storage only when it arrives in pieces, or when parse()
+  // returns before the field is complete (the caller then drops the input).
+  class FieldText {
+   public:
+    std::string_view view() const noexcept { return view_; }
+    std::size_t size() const noexcept { return view_.size(); }
+    void append(const char* at, std::size_t n);
+    // Stops depending on the input: copies a view of it into owned storage.
+    void keep();
+    void clear() noexcept {
+      view_ = {};
+      owned_.clear();
+    }
+
+   private:
+    bool is_owned() const noexcept { return view_.data() == owned_.data(); }
+    std::string_view view_;
+    std::string owned_;
+  };
+
+  // Which of the fields the reader itself looks at is being read.
+  enum class FieldKind { other, content_length, transfer_encoding, connection };
 
   // The head or trailers being built.
   int status_ = 0;
   std::string reason_;
-  std::string field_name_;
-  std::string field_value_;
+  FieldText field_name_;
+  FieldText field_value_;
+  FieldKind field_kind_ = FieldKind::other;
+  // Connection tokens of the head (RFC 9112 §9.3), read as its fields arrive.
+  bool connection_close_ = false;
+  bool connection_keep_alive_ = false;
   Headers headers_;
   Headers trailers_;
 

@@ -1,6 +1,8 @@
 #include "core/message/headers.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace hipp {
 
@@ -42,6 +44,27 @@ std::string_view trim_ows(std::string_view s) {
   return s;
 }
 
+// CR, LF and NUL are all below 0x0E, so one test per byte, or per eight
+// bytes, rejects every other byte: (w - 0x0E..0E) & ~w & 0x80..80 is non-zero
+// exactly when some byte of w is below 0x0E. Only then are bytes looked at
+// one by one (a tab, say, is below 0x0E and allowed).
+bool holds_cr_lf_nul(std::string_view s) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    if (((w - kOnes * 0x0E) & ~w & kHighs) != 0) break;
+    p += 8;
+  }
+  for (; p != end; ++p) {
+    if (static_cast<unsigned char>(*p) <= '\r' && (*p == '\r' || *p == '\n' || *p == '\0')) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string to_lower(std::string_view s) {
@@ -56,15 +79,10 @@ Headers::Headers(std::initializer_list<std::pair<std::string_view, std::string_v
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
-  // Built in place: a temporary HeaderField would cost two more string moves and destructions.
-  HeaderField& f = fields_.emplace_back();
-  try {
-    f.name.assign(name);
-    f.value.assign(value);
-  } catch (...) {
-    fields_.pop_back();  // keep the strong guarantee push_back gave
-    throw;
-  }
+  // Constructed in place from the views: no temporary field to move and
+  // destroy, and no assign() over empty strings. emplace_back keeps the
+  // vector unchanged if a constructor throws.
+  fields_.emplace_back(name, value);
 }
 
 void Headers::set(std::string_view name, std::string_view value) {
@@ -165,11 +183,8 @@ bool is_token(std::string_view s) noexcept {
 
 Result<void> validate_field(std::string_view name, std::string_view value) {
   if (!is_token(name)) return fail(ErrorCode::invalid_header_name, "header name '" + std::string(name) + "' is not a token");
-  for (char c : value) {
-    // CR, LF and NUL are all at or below '\r': one comparison rejects every other byte.
-    if (static_cast<unsigned char>(c) <= '\r' && (c == '\r' || c == '\n' || c == '\0')) {
-      return fail(ErrorCode::invalid_header_value, "value of header '" + std::string(name) + "' holds CR, LF or NUL");
-    }
+  if (holds_cr_lf_nul(value)) {
+    return fail(ErrorCode::invalid_header_value, "value of header '" + std::string(name) + "' holds CR, LF or NUL");
   }
   return {};
 }

@@ -44,6 +44,9 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 std::string to_lower(std::string_view s);
 
 struct HeaderField {
+  HeaderField() = default;
+  HeaderField(std::string_view n, std::string_view v) : name(n), value(v) {}
+
   std::string name;
   std::string value;
 };

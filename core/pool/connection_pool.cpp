@@ -19,6 +19,18 @@ Unexpected not_in(ConnectionId id, const char* what) {
   return fail(ErrorCode::invalid_state, std::move(detail));
 }
 
+// Removes `id` from an unordered id set; false if it is not there.
+bool erase_id(std::vector<ConnectionId>& ids, ConnectionId id) noexcept {
+  for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+    if (*it == id) {
+      *it = ids.back();
+      ids.pop_back();
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 ConnectionPool::ConnectionPool(PoolConfig config, std::uint32_t id_prefix)
@@ -35,7 +47,7 @@ std::optional<OpenFor> ConnectionPool::grant_freed_slot() {
   const WaitTicket ticket = waiters_.front();
   waiters_.pop_front();
   const ConnectionId id = next_id();
-  connecting_.insert(id);
+  connecting_.push_back(id);
   return OpenFor{ticket, id};
 }
 
@@ -60,11 +72,11 @@ Result<Acquire> ConnectionPool::acquire(TimePoint now) {
   if (!idle_.empty()) {
     const ConnectionId id = idle_.back().id;  // LIFO: the most recently released
     idle_.pop_back();
-    in_use_.insert(id);
+    in_use_.push_back(id);
     out.action = Reuse{id};
   } else if (!config_.block || has_room()) {
     const ConnectionId id = next_id();
-    connecting_.insert(id);
+    connecting_.push_back(id);
     out.action = OpenNew{id};
   } else {
     waiters_.push_back(next_ticket());
@@ -74,25 +86,25 @@ Result<Acquire> ConnectionPool::acquire(TimePoint now) {
 }
 
 Result<void> ConnectionPool::opened(ConnectionId id) {
-  if (connecting_.erase(id) == 0) return not_in(id, "connecting");
-  in_use_.insert(id);
+  if (!erase_id(connecting_, id)) return not_in(id, "connecting");
+  in_use_.push_back(id);
   return {};
 }
 
 Result<std::optional<OpenFor>> ConnectionPool::open_failed(ConnectionId id) {
-  if (connecting_.erase(id) == 0) return not_in(id, "connecting");
+  if (!erase_id(connecting_, id)) return not_in(id, "connecting");
   return grant_freed_slot();
 }
 
 Result<Release> ConnectionPool::release(ConnectionId id, bool reusable, TimePoint now,
                                         std::optional<Duration> server_keepalive_hint) {
-  if (in_use_.erase(id) == 0) return not_in(id, "in use");
+  if (!erase_id(in_use_, id)) return not_in(id, "in use");
   if (closed_) return Release{Close{id}, std::nullopt};
   if (!reusable) return Release{Close{id}, grant_freed_slot()};
   if (!waiters_.empty()) {
     const WaitTicket ticket = waiters_.front();
     waiters_.pop_front();
-    in_use_.insert(id);
+    in_use_.push_back(id);
     return Release{HandOff{ticket, id}, std::nullopt};
   }
   const TimePoint expires = idle_expiry(now, server_keepalive_hint);
@@ -106,7 +118,7 @@ Result<std::optional<OpenFor>> ConnectionPool::discard(ConnectionId id) {
   const auto idle_it = std::find_if(idle_.begin(), idle_.end(), [id](const IdleEntry& e) { return e.id == id; });
   if (idle_it != idle_.end()) {
     idle_.erase(idle_it);
-  } else if (in_use_.erase(id) == 0 && connecting_.erase(id) == 0) {
+  } else if (!erase_id(in_use_, id) && !erase_id(connecting_, id)) {
     return not_in(id, "in this pool");
   }
   return grant_freed_slot();

@@ -35,7 +35,6 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
-#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -187,8 +186,10 @@ class ConnectionPool {
   std::uint64_t ids_issued_ = 0;
   std::uint64_t tickets_issued_ = 0;
   std::vector<IdleEntry> idle_;  // in release order: back() is the most recently released
-  std::unordered_set<ConnectionId> in_use_;
-  std::unordered_set<ConnectionId> connecting_;
+  // Sets of ids, unordered. A pool holds few connections, so a vector (searched from the back, where
+  // the newest ids are) beats a hash set, whose node allocation every acquire would pay.
+  std::vector<ConnectionId> in_use_;
+  std::vector<ConnectionId> connecting_;
   std::deque<WaitTicket> waiters_;  // front() is the oldest
   bool closed_ = false;
 };

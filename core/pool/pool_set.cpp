@@ -40,6 +40,13 @@ void PoolSet::retire(std::uint32_t prefix, Disposal& out) {
 }
 
 ConnectionPool& PoolSet::pool_for(const PoolKey& key, Disposal& evicted) {
+  // Most requests go where the last one went: comparing with the most recently
+  // used pool's key is much cheaper than hashing the key's strings, and the
+  // LRU order is already right.
+  if (!lru_.empty()) {
+    Entry& mru = pools_.at(lru_.front());
+    if (mru.key == key) return mru.pool;
+  }
   if (const auto it = live_.find(key); it != live_.end()) {
     lru_.splice(lru_.begin(), lru_, lru_pos_.at(it->second));
     return pools_.at(it->second).pool;

@@ -1,4 +1,7 @@
 // Url's queries and recomposition.
+#include <array>
+#include <charconv>
+#include <cstring>
 #include <string>
 
 #include "core/url/url.hpp"
@@ -12,6 +15,38 @@ std::optional<std::uint16_t> default_port(std::string_view scheme) {
   if (scheme == "https") return 443;
   return std::nullopt;
 }
+
+// Collects the pieces of a string, then writes them with one allocation and
+// plain copies: Url's recompositions run on every request, and append() per
+// piece costs a capacity check and a reallocation when the SSO buffer is left.
+class Pieces {
+ public:
+  void add(std::string_view piece) noexcept {
+    pieces_[count_++] = piece;
+    size_ += piece.size();
+  }
+  // ":port", with the digits kept in this object.
+  void add_port(std::uint16_t port) noexcept {
+    port_[0] = ':';
+    const auto end = std::to_chars(port_ + 1, port_ + sizeof port_, port).ptr;
+    add(std::string_view(port_, static_cast<std::size_t>(end - port_)));
+  }
+  std::string join() const {
+    std::string out(size_, '\0');
+    char* p = out.data();
+    for (std::size_t i = 0; i < count_; ++i) {
+      std::memcpy(p, pieces_[i].data(), pieces_[i].size());
+      p += pieces_[i].size();
+    }
+    return out;
+  }
+
+ private:
+  std::array<std::string_view, 12> pieces_{};  // the most to_string() adds
+  std::size_t count_ = 0;
+  std::size_t size_ = 0;
+  char port_[8] = {};
+};
 
 }  // namespace
 
@@ -30,7 +65,10 @@ std::optional<std::uint16_t> Url::effective_port() const { return port ? port : 
 
 std::string Url::host_header() const {
   if (!port || port == default_port(scheme)) return host;
-  return host + ":" + std::to_string(*port);
+  Pieces out;
+  out.add(host);
+  out.add_port(*port);
+  return out.join();
 }
 
 std::string Url::hostname() const {
@@ -58,44 +96,41 @@ std::optional<std::pair<std::string, std::string>> Url::credentials() const {
 
 std::string Url::to_string(bool with_userinfo) const {
   // §5.3 Component Recomposition.
-  std::string out;
+  Pieces out;
   if (!scheme.empty()) {
-    out += scheme;
-    out += ':';
+    out.add(scheme);
+    out.add(":");
   }
   const bool authority = has_authority();
   if (authority) {
-    out += "//";
+    out.add("//");
     if (with_userinfo && userinfo) {
-      out += *userinfo;
-      out += '@';
+      out.add(*userinfo);
+      out.add("@");
     }
-    out += host;
-    if (port) {
-      out += ':';
-      out += std::to_string(*port);
-    }
+    out.add(host);
+    if (port) out.add_port(*port);
   }
   // Keep the path from being misread (§3.3, §4.2): after an authority it must
   // start with '/'; without one it must not start with "//" (it would become
   // the authority), and a scheme-less first segment must not hold ':'.
   if (authority && !path.empty() && path[0] != '/') {
-    out += '/';
+    out.add("/");
   } else if (!authority && path.substr(0, 2) == "//") {
-    out += "/.";
+    out.add("/.");
   } else if (!authority && scheme.empty() && path.substr(0, path.find('/')).find(':') != std::string::npos) {
-    out += "./";
+    out.add("./");
   }
-  out += path;
+  out.add(path);
   if (query) {
-    out += '?';
-    out += *query;
+    out.add("?");
+    out.add(*query);
   }
   if (fragment) {
-    out += '#';
-    out += *fragment;
+    out.add("#");
+    out.add(*fragment);
   }
-  return out;
+  return out.join();
 }
 
 }  // namespace hipp::url

@@ -1,13 +1,23 @@
 // hipp — Hip for C++. The one header users include.
 #pragma once
 
+#include "core/auth/auth.hpp"
+#include "core/auth/basic_auth.hpp"
+#include "core/auth/bearer_auth.hpp"
+#include "core/auth/digest_auth.hpp"
 #include "core/errors.hpp"
+#include "core/exchange/exchange.hpp"
 #include "core/message/headers.hpp"
 #include "core/message/method.hpp"
 #include "core/message/status.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "core/policy/backoff.hpp"
+#include "core/policy/circuit_breaker.hpp"
+#include "core/policy/retry.hpp"
+#include "core/policy/retry_policy.hpp"
 #include "core/url/url.hpp"
+#include "transports/api/client_policies.hpp"
 #include "transports/api/errors.hpp"
 #include "transports/api/request_options.hpp"
 #include "transports/blocking/pool_manager.hpp"
@@ -21,4 +31,10 @@ using blocking::PoolStats;
 using blocking::Response;
 using blocking::TraceHook;
 using blocking::TraceKind;
+using auth::BasicAuth;
+using auth::BearerAuth;
+using auth::DigestAuth;
+using policy::DecorrelatedJitterBackoff;
+using policy::ExponentialBackoff;
+using policy::RetryCategory;
 }  // namespace hipp

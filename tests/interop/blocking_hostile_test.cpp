@@ -22,7 +22,7 @@ const std::string kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 template <class E>
 void expect_failure(Script script, ErrorCode code, hipp::RequestOptions options = {}) {
   ScriptedServer server({std::move(script)});
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});  // one attempt: the error itself, not MaxRetryError
   try {
     http.request("GET", server.url("/"), std::move(options)).data();
     FAIL("expected an error " << hipp::to_string(code));
@@ -101,7 +101,7 @@ TEST_CASE("a silent server hits the read timeout; a slow one hits the total time
 TEST_CASE("bytes after a complete response: the response is delivered, the connection is not reused") {
   ScriptedServer server({{step::read_request(), step::send(kOk + "GARBAGE"), step::wait_for_close()},
                          {step::read_request(), step::send(kOk), step::wait_for_close()}});
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});
   CHECK(http.request("GET", server.url("/")).data() == "ok");
   CHECK(http.request("GET", server.url("/")).data() == "ok");
   CHECK(server.connections_accepted() == 2);
@@ -110,7 +110,7 @@ TEST_CASE("bytes after a complete response: the response is delivered, the conne
 TEST_CASE("after any protocol error the next request gets a fresh connection") {
   ScriptedServer server({respond("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),
                          {step::read_request(), step::send(kOk), step::wait_for_close()}});
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});
   CHECK_THROWS_AS(http.request("GET", server.url("/")), hipp::ProtocolError);
   CHECK(http.request("GET", server.url("/")).data() == "ok");
   CHECK(server.connections_accepted() == 2);
@@ -119,7 +119,7 @@ TEST_CASE("after any protocol error the next request gets a fresh connection") {
 TEST_CASE("keep-alive: the second request rides the first connection") {
   ScriptedServer server({{step::read_request(), step::send(kOk), step::read_request(), step::send(kOk),
                           step::wait_for_close()}});
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});
   CHECK(http.request("GET", server.url("/a")).data() == "ok");
   CHECK(http.request("GET", server.url("/b")).data() == "ok");
   CHECK(server.connections_accepted() == 1);
@@ -129,22 +129,45 @@ TEST_CASE("keep-alive: the second request rides the first connection") {
 }
 
 TEST_CASE("a reused connection the server dropped before answering is retried once on a fresh one") {
-  // Connection 0 answers once, then takes the second request and closes without a byte:
-  // the client must resend it on a new connection, which answers.
+  // Connection 0 answers once, then takes the second request and closes without a byte: the client
+  // resends the idempotent PUT on a new connection (RFC 9112 §9.3.1), even with retries disabled.
   ScriptedServer server({{step::read_request(), step::send(kOk), step::read_request(), step::close()},
                          {step::read_request(), step::send(kOk), step::wait_for_close()}});
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});
   CHECK(http.request("GET", server.url("/")).data() == "ok");
-  CHECK(http.request("POST", server.url("/"), {.body = std::string("payload")}).data() == "ok");
+  CHECK(http.request("PUT", server.url("/"), {.body = std::string("payload")}).data() == "ok");
   CHECK(server.connections_accepted() == 2);
   auto requests = server.requests();
   REQUIRE(requests.size() == 3);
   CHECK(requests[2].raw.find("\r\n\r\npayload") != std::string::npos);
 }
 
+TEST_CASE("a POST on a dropped reused connection is not resent: its bytes reached the wire") {
+  ScriptedServer server({{step::read_request(), step::send(kOk), step::read_request(), step::close()},
+                         {step::read_request(), step::send(kOk), step::wait_for_close()}});
+  hipp::PoolManager http;  // Hip's default Retry: POST is not in method_whitelist
+  CHECK(http.request("GET", server.url("/")).data() == "ok");
+  CHECK_THROWS_AS(http.request("POST", server.url("/"), {.body = std::string("payload")}), hipp::ProtocolError);
+  CHECK(server.connections_accepted() == 1);
+}
+
+TEST_CASE("Hip's default Retry resends a GET after protocol errors, then MaxRetryError with the reason") {
+  const Script garbage = respond("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n");
+  ScriptedServer server({garbage, garbage, garbage, garbage});
+  hipp::PoolManager http;
+  try {
+    http.request("GET", server.url("/"));
+    FAIL("expected MaxRetryError");
+  } catch (const hipp::MaxRetryError& e) {
+    REQUIRE(e.error().cause != nullptr);
+    CHECK(e.error().cause->code == ErrorCode::invalid_content_length);
+  }
+  CHECK(server.connections_accepted() == 4);  // the first attempt and Retry.DEFAULT's 3 retries
+}
+
 TEST_CASE("a fresh connection that fails is not retried") {
   ScriptedServer server({{step::read_request(), step::close()}, {step::read_request(), step::send(kOk)}});
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});
   CHECK_THROWS_AS(http.request("GET", server.url("/")), hipp::ProtocolError);
   CHECK(server.connections_accepted() == 1);
 }
@@ -152,7 +175,7 @@ TEST_CASE("a fresh connection that fails is not retried") {
 TEST_CASE("a generator body is never resent, even on a stale connection") {
   ScriptedServer server({{step::read_request(), step::send(kOk), step::read_request(), step::close()},
                          {step::read_request(), step::send(kOk)}});
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});
   CHECK(http.request("GET", server.url("/")).data() == "ok");
   bool done = false;
   auto once = hipp::GeneratorBody{[&]() -> std::optional<std::string> {
@@ -168,7 +191,7 @@ TEST_CASE("a server answering before the body with Expect: 100-continue: the bod
   // The server answers at once, without reading the request (read_request would wait for the body).
   ScriptedServer server({{step::send("HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n"),
                           step::wait_for_close()}});
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});
   auto r = http.request("PUT", server.url("/"),
                         {.headers = {{"Expect", "100-continue"}, {"Content-Length", "5"}}, .body = std::string("hello")});
   CHECK(r.status() == 413);
@@ -178,7 +201,7 @@ TEST_CASE("a server answering before the body with Expect: 100-continue: the bod
 
 TEST_CASE("invalid input never reaches the wire") {
   ScriptedServer server({{step::wait_for_close()}});
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});
   CHECK_THROWS_AS(http.request("GET", server.url("/"), {.headers = {{"X-A", "1\r\nX-Injected: 2"}}}), hipp::InvalidHeader);
   CHECK_THROWS_AS(http.request("GET", "http://127.0.0.1:" + std::to_string(server.port()) + "/a\r\nb"),
                   hipp::LocationParseError);
@@ -187,7 +210,7 @@ TEST_CASE("invalid input never reaches the wire") {
 }
 
 TEST_CASE("connection failures are typed") {
-  hipp::PoolManager http;
+  hipp::PoolManager http({.retries = false});
   // Port 1 on loopback: nothing listens there.
   CHECK_THROWS_AS(http.request("GET", "http://127.0.0.1:1/"), hipp::NewConnectionError);
   CHECK_THROWS_AS(http.request("GET", "http://no-such-host.invalid/"), hipp::NameResolutionError);

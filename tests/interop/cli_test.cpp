@@ -2,10 +2,14 @@
 #include <catch.hpp>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "tests/support/httpbin_fixture.hpp"
 #include "tests/support/nginx_fixture.hpp"
 #include "tests/support/scripted_server.hpp"
 
@@ -102,4 +106,57 @@ TEST_CASE("hipp's exit codes are curl's") {
 TEST_CASE("-s hides errors, -sS shows them") {
   CHECK(hipp_cli("-s http://127.0.0.1:1/").out.empty());
   CHECK(hipp_cli("-sS http://127.0.0.1:1/").out.find("hipp: (7)") != std::string::npos);
+}
+
+TEST_CASE("without -L a 3xx is output as is; -L follows it; --max-redirs overflow exits 47", "[cli][redirect]") {
+  auto as_is = hipp_cli("-i " + quoted(nginx().url("/redirect")));
+  CHECK(as_is.exit_code == 0);
+  CHECK(as_is.out.rfind("HTTP/1.1 302", 0) == 0);
+  auto followed = hipp_cli("-L " + quoted(nginx().url("/redirect-twice")));
+  CHECK(followed.exit_code == 0);
+  CHECK(followed.out == std::string(hipp::test::NginxFixture::small_size - 1, 'x') + "\n");
+  CHECK(hipp_cli("-L --max-redirs 2 " + quoted(nginx().url("/redirect-twice"))).exit_code == 0);
+  auto too_many = hipp_cli("-L --max-redirs 1 " + quoted(nginx().url("/redirect-twice")));
+  CHECK(too_many.exit_code == 47);
+  CHECK(too_many.out.find("too many redirects") != std::string::npos);
+}
+
+TEST_CASE("--retry resends a 503 on the same connection; exhausted retries keep curl's exit codes",
+          "[cli][retry]") {
+  const std::string marker = "retry" + std::to_string(::getpid());
+  auto r = hipp_cli("-f --retry 2 --retry-delay 0.05 " + quoted(nginx().url("/status/503") + "?m=" + marker));
+  CHECK(r.exit_code == 22);
+  std::vector<hipp::test::AccessLogEntry> mine;
+  for (int attempt = 0; attempt < 30 && mine.size() < 3; ++attempt) {
+    mine.clear();
+    for (auto& e : nginx().access_log()) {
+      if (e.request.find("?m=" + marker + " ") != std::string::npos) mine.push_back(e);
+    }
+    if (mine.size() < 3) std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(mine.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(mine[i].status == 503);
+    CHECK(mine[i].connection == mine[0].connection);
+    CHECK(mine[i].connection_requests == mine[0].connection_requests + i);
+  }
+  CHECK(hipp_cli("--retry 1 --retry-delay 0.05 http://127.0.0.1:1/").exit_code == 7);
+  {
+    ScriptedServer silent({{step::read_request(), step::sleep(3000ms), step::close()},
+                           {step::read_request(), step::sleep(3000ms), step::close()}});
+    CHECK(hipp_cli("-m 0.2 --retry 1 --retry-delay 0.05 " + quoted(silent.url("/"))).exit_code == 28);
+  }
+}
+
+TEST_CASE("-u sends Basic, --digest Digest, --oauth2-bearer Bearer, against httpbin", "[cli][auth]") {
+  hipp::test::HttpbinFixture httpbin;
+  CHECK(hipp_cli("-f -u user:passwd " + quoted(httpbin.url("/basic-auth/user/passwd"))).exit_code == 0);
+  CHECK(hipp_cli("-f -u user:wrong " + quoted(httpbin.url("/basic-auth/user/passwd"))).exit_code == 22);
+  // httpbin's digest endpoints want the cookie they set on the challenge back; the CLI has no cookie jar.
+  CHECK(hipp_cli("-f --digest -u user:passwd -H 'Cookie: fake=fake_value' " +
+                 quoted(httpbin.url("/digest-auth/auth/user/passwd/MD5")))
+            .exit_code == 0);
+  auto bearer = hipp_cli("-f --oauth2-bearer tok3n " + quoted(httpbin.url("/bearer")));
+  CHECK(bearer.exit_code == 0);
+  CHECK(bearer.out.find("tok3n") != std::string::npos);
 }

@@ -13,7 +13,8 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::invalid_method:
     case ErrorCode::invalid_target:
     case ErrorCode::invalid_header_name:
-    case ErrorCode::invalid_header_value: throw InvalidHeader(std::move(error), std::move(url));
+    case ErrorCode::invalid_header_value:
+    case ErrorCode::invalid_credentials: throw InvalidHeader(std::move(error), std::move(url));
     case ErrorCode::unrewindable_body: throw UnrewindableBodyError(std::move(error), std::move(url));
     case ErrorCode::invalid_state:
     case ErrorCode::body_source_failed:
@@ -36,10 +37,14 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::invalid_content_length:
     case ErrorCode::conflicting_framing:
     case ErrorCode::too_many_informational:
-    case ErrorCode::unexpected_data: throw ProtocolError(std::move(error), std::move(url));
+    case ErrorCode::unexpected_data:
+    case ErrorCode::malformed_challenge:
+    case ErrorCode::challenge_too_large: throw ProtocolError(std::move(error), std::move(url));
     case ErrorCode::pool_empty: throw EmptyPoolError(std::move(error), std::move(url));
     case ErrorCode::pool_closed: throw ClosedPoolError(std::move(error), std::move(url));
     case ErrorCode::max_retries: throw MaxRetryError(std::move(error), std::move(url));
+    case ErrorCode::retry_exhausted: throw RetryError(std::move(error), std::move(url));
+    case ErrorCode::circuit_open: throw CircuitBreakerOpen(std::move(error), std::move(url));
     case ErrorCode::tls_failed: throw SSLError(std::move(error), std::move(url));
     case ErrorCode::decode_failed: throw DecodeError(std::move(error), std::move(url));
   }

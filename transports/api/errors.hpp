@@ -4,7 +4,7 @@
 //
 //   HTTPError
 //   ├── PoolError ─── EmptyPoolError, ClosedPoolError
-//   ├── RequestError ─ MaxRetryError
+//   ├── RequestError ─ MaxRetryError (error().cause is its reason), RetryError (hyperhttp's; cause = the original)
 //   ├── TimeoutError ─ ConnectTimeoutError, ReadTimeoutError, WriteTimeoutError, PoolTimeoutError
 //   ├── NewConnectionError ─ NameResolutionError
 //   ├── ProtocolError ─ IncompleteRead, InvalidHeader (response side)
@@ -12,6 +12,8 @@
 //   ├── InvalidRequest ─ InvalidHeader (request side: CR/LF/NUL, bad names)
 //   ├── UnrewindableBodyError
 //   ├── SSLError, DecodeError
+//   ├── CircuitBreakerOpen (hyperhttp's: the host's breaker is open; the detail names host:port and
+//   │   the seconds remaining)
 //
 // Deviation from Hip, on purpose: NewConnectionError is not a ConnectTimeoutError
 // (in Hip it is, for historical reasons); a refused connection is not a timeout.
@@ -48,6 +50,7 @@ HIPP_DECLARE_ERROR(EmptyPoolError, PoolError);
 HIPP_DECLARE_ERROR(ClosedPoolError, PoolError);
 HIPP_DECLARE_ERROR(RequestError, HTTPError);
 HIPP_DECLARE_ERROR(MaxRetryError, RequestError);
+HIPP_DECLARE_ERROR(RetryError, RequestError);
 HIPP_DECLARE_ERROR(TimeoutError, HTTPError);
 HIPP_DECLARE_ERROR(ConnectTimeoutError, TimeoutError);
 HIPP_DECLARE_ERROR(ReadTimeoutError, TimeoutError);
@@ -63,6 +66,7 @@ HIPP_DECLARE_ERROR(LocationParseError, LocationValueError);
 HIPP_DECLARE_ERROR(UnrewindableBodyError, HTTPError);
 HIPP_DECLARE_ERROR(SSLError, HTTPError);
 HIPP_DECLARE_ERROR(DecodeError, HTTPError);
+HIPP_DECLARE_ERROR(CircuitBreakerOpen, HTTPError);
 
 #undef HIPP_DECLARE_ERROR
 

@@ -51,7 +51,7 @@ Result<std::optional<std::uint64_t>> body_length(const Body& body) {
 
 }  // namespace
 
-Result<PreparedRequest> prepare_request(std::string_view method_name, std::string_view url_text, RequestOptions options,
+Result<PreparedRequest> prepare_request(std::string_view method_name, std::string_view url_text, RequestOptions&& options,
                                         const Headers& default_headers) {
   if (auto ok = method::validate(method_name); !ok) return Unexpected{std::move(ok).error()};
   auto parsed = url::parse(url_text);

@@ -38,7 +38,7 @@ struct PreparedRequest {
 // Errors: invalid_url (also for schemes other than http), invalid_method,
 // invalid_header_name, invalid_header_value, invalid_state (conflicting
 // body options), body_source_failed (a FileBody whose file cannot be read).
-Result<PreparedRequest> prepare_request(std::string_view method, std::string_view url, RequestOptions options,
+Result<PreparedRequest> prepare_request(std::string_view method, std::string_view url, RequestOptions&& options,
                                         const Headers& default_headers);
 
 }  // namespace hipp

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -15,12 +16,19 @@
 
 #include "core/body/fields.hpp"
 #include "core/message/headers.hpp"
+#include "core/auth/auth.hpp"
+#include "core/policy/retry.hpp"
+#include "core/policy/retry_policy.hpp"
 #include "core/policy/timeout.hpp"
 
 namespace hipp {
 
 using Fields = body::Fields;
 using Timeout = policy::Timeout;
+using Retry = policy::Retry;
+using RetryPolicy = policy::RetryPolicy;
+// Hip's `retries` argument in all its forms, and hyperhttp's RetryPolicy.
+using Retries = std::variant<bool, int, Retry, RetryPolicy>;
 
 // A request body streamed from a file: sent with Content-Length, read in
 // chunks, and rewindable (a resend reads it again from the start).
@@ -50,6 +58,14 @@ struct RequestOptions {
   // Hip's preload_content: true reads the whole body before returning;
   // false returns after the head and streams (read(), stream(), release_conn()).
   bool preload_content = true;
+  // Hip's `retries`: a Retry, a count (Retry(n)), false (no retries, redirects
+  // returned as they are), or hyperhttp's RetryPolicy. Unset: the client's.
+  std::optional<Retries> retries{};
+  // Hip's `redirect`: follow redirects (counted by the retry policy). false
+  // returns the 3xx response as it is.
+  bool redirect = true;
+  // Unset: the client's auth. A null pointer: no auth for this call.
+  std::optional<std::shared_ptr<auth::Auth>> auth{};
 };
 
 }  // namespace hipp

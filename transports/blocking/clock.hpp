@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <thread>
 
 #include "core/time.hpp"
 
@@ -9,6 +10,13 @@ namespace hipp::blocking {
 
 inline TimePoint steady_now() {
   return TimePoint(std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now().time_since_epoch()));
+}
+
+// Sleeps until `deadline` (backoff, Retry-After); returns at once for a past one. never() is not slept on.
+inline void sleep_until(TimePoint deadline) {
+  const TimePoint now = steady_now();
+  if (deadline.is_never() || deadline <= now) return;
+  std::this_thread::sleep_for(deadline - now);
 }
 
 // Milliseconds until `deadline` for poll(2): -1 for never, 0 if already passed, rounded up.

@@ -1,7 +1,9 @@
 #include "transports/blocking/pool_manager.hpp"
 
+#include <chrono>
+
 #include "transports/api/errors.hpp"
-#include "transports/api/prepared_request.hpp"
+#include "transports/api/exchange_setup.hpp"
 #include "transports/blocking/detail/pool_state.hpp"
 
 namespace hipp::blocking {
@@ -12,11 +14,16 @@ PoolManager::PoolManager(PoolManagerOptions options)
 PoolManager::~PoolManager() { state_->close(); }
 
 Response PoolManager::request(std::string_view method, std::string_view url, RequestOptions options) {
-  const Timeout timeout = options.timeout.value_or(state_->options().timeout);
-  const bool preload = options.preload_content;
-  auto prepared = prepare_request(method, url, std::move(options), state_->options().headers);
+  ClientContext context;
+  context.hooks = state_->event_hooks();
+  context.circuit = state_->circuit_gate();
+  context.auth_lock = &state_->auth_lock();
+  context.random = thread_random();
+  context.unix_now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto prepared = prepare_exchange(method, url, std::move(options), state_->defaults(), std::move(context));
   if (!prepared) throw_error(std::move(prepared).error(), std::string(url));
-  return state_->execute(std::move(*prepared), timeout, preload);
+  return state_->execute(std::move(*prepared));
 }
 
 void PoolManager::clear() { state_->clear(); }
@@ -24,5 +31,9 @@ void PoolManager::clear() { state_->clear(); }
 void PoolManager::close() { state_->close(); }
 
 std::map<std::string, PoolStats> PoolManager::pool_stats() const { return state_->stats(); }
+
+void PoolManager::set_event_hooks(EventHooks hooks) { state_->set_event_hooks(std::move(hooks)); }
+
+EventHooks PoolManager::event_hooks() const { return state_->event_hooks(); }
 
 }  // namespace hipp::blocking

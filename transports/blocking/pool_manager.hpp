@@ -28,6 +28,7 @@
 #include "core/http1/connection.hpp"
 #include "core/message/headers.hpp"
 #include "core/policy/timeout.hpp"
+#include "transports/api/client_policies.hpp"
 #include "transports/api/request_options.hpp"
 #include "transports/blocking/response.hpp"
 
@@ -52,6 +53,11 @@ struct PoolManagerOptions {
   bool block = false;                      // cap connections per pool at maxsize and wait for one
   Headers headers{};                         // sent with every request unless the request overrides them
   Timeout timeout{};                         // default for every request; unset fields mean no limit
+  Retries retries = Retry::standard();       // default for every request (Hip's Retry.DEFAULT: 3 retries)
+  std::shared_ptr<auth::Auth> auth{};        // default for every request; null: none (URL userinfo still is Basic)
+  EventHooks event_hooks{};                  // initial hooks; see PoolManager::set_event_hooks()
+  AttemptObserver telemetry{};               // called once per network attempt (hyperhttp's record_attempt)
+  std::optional<CircuitBreakerOptions> circuit_breaker{};  // per host:port breakers; unset: none
   std::optional<Duration> keepalive_expiry{};// idle connections older than this are closed, not reused
   http1::Limits limits{};                    // bounds on what a server can make us buffer
   TraceHook trace{};                         // optional
@@ -75,11 +81,14 @@ class PoolManager {
   PoolManager& operator=(const PoolManager&) = delete;
 
   // Sends one request and returns its response (after the head when
-  // preload_content is false, after the whole body otherwise).
+  // preload_content is false, after the whole body otherwise), following
+  // redirects and retrying as options.retries (or the manager's) say.
   // Throws the hierarchy in transports/api/errors.hpp: LocationParseError,
   // InvalidHeader, NewConnectionError, NameResolutionError, ConnectTimeoutError,
   // ReadTimeoutError, WriteTimeoutError, ProtocolError, IncompleteRead,
-  // EmptyPoolError, ClosedPoolError, RequestError.
+  // EmptyPoolError, ClosedPoolError, MaxRetryError (with the error that caused
+  // the last retry as its reason), RetryError, UnrewindableBodyError,
+  // CircuitBreakerOpen, RequestError; and whatever a hook throws.
   Response request(std::string_view method, std::string_view url, RequestOptions options = {});
 
   // Hip's urlopen: request() without fields/json encoding conveniences is the same call here.
@@ -95,6 +104,11 @@ class PoolManager {
 
   // {"http://host:port" → idle, in_use, total}, as hyperhttp's get_pool_stats().
   std::map<std::string, PoolStats> pool_stats() const;
+
+  // The hooks run for every network attempt of later requests (hyperhttp's mutable event_hooks).
+  // Requests already running keep the hooks they started with. Thread-safe.
+  void set_event_hooks(EventHooks hooks);
+  EventHooks event_hooks() const;
 
  private:
   std::shared_ptr<detail::PoolState> state_;

@@ -14,10 +14,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/message/headers.hpp"
+#include "core/exchange/exchange.hpp"
 #include "core/policy/timeout.hpp"
 
 namespace hipp::blocking {
@@ -38,8 +40,16 @@ class Response {
   const Headers& headers() const noexcept { return headers_; }
   // "HTTP/1.1" or "HTTP/1.0".
   const std::string& version() const noexcept { return version_; }
-  // The URL this response came from (Hip's geturl()).
+  // The URL this response came from (Hip's geturl()): the last one after redirects.
   const std::string& url() const noexcept { return url_; }
+  const std::string& geturl() const noexcept { return url_; }
+  // Every earlier attempt and redirect hop of this request, in order (Hip's response.retries.history).
+  const std::vector<policy::RequestHistory>& history() const noexcept { return history_; }
+  // Network attempts made for this response, the one that gave it included.
+  int attempts() const noexcept { return attempts_; }
+  // Why the request took the course it did: retries, redirects, auth round trips, with their reasons.
+  // Empty for a request that simply succeeded.
+  const std::vector<exchange::Decision>& decisions() const noexcept { return decisions_; }
 
   // The whole body; reads what is left of it first. Throws like read().
   const std::string& data();
@@ -99,6 +109,9 @@ class Response {
   std::string version_;
   std::string url_;
   Headers headers_;
+  std::vector<policy::RequestHistory> history_;
+  std::vector<exchange::Decision> decisions_;
+  int attempts_ = 1;
   // Appends the next piece of the body to `out`; false (and reader_ reset) at its end.
   bool pull_into(std::string& out);
 

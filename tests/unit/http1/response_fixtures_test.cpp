@@ -3,10 +3,14 @@
 // test/response/*.md style).
 #include <catch.hpp>
 
+#include <optional>
+#include <utility>
+
 #include "tests/unit/http1/event_log.hpp"
 
 using namespace hipp::http1;
 using namespace hipp::http1::testing;
+using hipp::Headers;
 
 namespace {
 
@@ -53,6 +57,25 @@ const std::vector<Fixture>& fixtures() {
       {"HTTP/1.0 with keep-alive", "GET", "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx",
        false, {"head 200 OK", "data x", "end"}, true},
       {"Connection: close", "GET", "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx", false,
+       {"head 200 OK", "data x", "end"}, false},
+      // Connection options (RFC 9110 §7.6.1): a list, any case, OWS, spread over several fields.
+      {"Connection list holding close", "GET",
+       "HTTP/1.1 200 OK\r\nConnection: upgrade , CLOSE\r\nContent-Length: 1\r\n\r\nx", false,
+       {"head 200 OK", "data x", "end"}, false},
+      {"close in a second Connection field", "GET",
+       "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx", false,
+       {"head 200 OK", "data x", "end"}, false},
+      {"Connection: closed is not close", "GET",
+       "HTTP/1.1 200 OK\r\nConnection: closed,\tkeep-alive-ish\r\nContent-Length: 1\r\n\r\nx", false,
+       {"head 200 OK", "data x", "end"}, true},
+      {"close in a field that is not Connection", "GET",
+       "HTTP/1.1 200 OK\r\nConnectionX: close\r\nX-Connection: close\r\nContent-Length: 1\r\n\r\nx", false,
+       {"head 200 OK", "data x", "end"}, true},
+      {"HTTP/1.0 with Keep-Alive in a list", "GET",
+       "HTTP/1.0 200 OK\r\nconnection: foo,Keep-Alive\r\nContent-Length: 1\r\n\r\nx", false,
+       {"head 200 OK", "data x", "end"}, true},
+      {"HTTP/1.0 with keep-alive and close", "GET",
+       "HTTP/1.0 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 1\r\n\r\nx", false,
        {"head 200 OK", "data x", "end"}, false},
       {"HEAD with Content-Length", "HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", false,
        {"head 200 OK", "end"}, true},
@@ -142,5 +165,39 @@ TEST_CASE("response fixtures produce their event logs however the bytes are spli
       REQUIRE(join(split.lines) == join(f.expected));
       REQUIRE(split.reusable == f.reusable);
     }
+  }
+}
+
+// Head fields arrive from llhttp as views of the input; one cut by the end of
+// a receive() must be kept whole however the bytes are split.
+TEST_CASE("head fields are whole however the bytes are split", "[http1][response]") {
+  const std::string_view raw =
+      "HTTP/1.1 200 OK\r\nServer: nginx\r\nDate: Tue, 01 Dec 2026 21:11:52 GMT\r\n"
+      "Content-Type: application/octet-stream\r\nX-Empty:\r\nX-Pad:   padded value \t\r\n"
+      "Content-Length: 2\r\n\r\nok";
+  const Headers expected{{"Server", "nginx"},
+                         {"Date", "Tue, 01 Dec 2026 21:11:52 GMT"},
+                         {"Content-Type", "application/octet-stream"},
+                         {"X-Empty", ""},
+                         {"X-Pad", "padded value"},
+                         {"Content-Length", "2"}};
+  for (std::size_t cut = 0; cut <= raw.size(); ++cut) {
+    INFO("split at " << cut);
+    Connection c;
+    REQUIRE(c.send_request("GET", "/", Headers{{"Host", "example.com"}}));
+    c.consume_output(c.pending_output().size());
+    std::optional<Headers> got;
+    for (auto piece : {raw.substr(0, cut), raw.substr(cut)}) {
+      c.receive(hipp::as_bytes(piece));
+      for (auto e = c.next_event(); e && !std::holds_alternative<NeedData>(*e) && !std::holds_alternative<Paused>(*e);
+           e = c.next_event()) {
+        if (auto* h = std::get_if<ResponseHead>(&*e)) got = h->headers;
+      }
+    }
+    REQUIRE(got.has_value());
+    std::vector<std::pair<std::string, std::string>> got_fields, expected_fields;
+    for (const auto& f : *got) got_fields.emplace_back(f.name, f.value);
+    for (const auto& f : expected) expected_fields.emplace_back(f.name, f.value);
+    REQUIRE(got_fields == expected_fields);
   }
 }

@@ -22,3 +22,24 @@ TEST_CASE("Result carries a value or an error") {
   Result<void> fine;
   CHECK(fine);
 }
+
+TEST_CASE("an Error carries its cause, and message() follows the chain") {
+  const Error root = make_error(ErrorCode::read_timeout, "read timed out (read timeout=2s)");
+  const Error wrapped = make_error(ErrorCode::max_retries, "max retries exceeded with url: http://h/", root);
+  CHECK(wrapped.category == ErrorCategory::policy);
+  REQUIRE(wrapped.cause != nullptr);
+  CHECK(wrapped.cause->code == ErrorCode::read_timeout);
+  CHECK(wrapped.message() ==
+        "max_retries: max retries exceeded with url: http://h/; caused by: read_timeout: read timed out (read "
+        "timeout=2s)");
+  const Error outer = make_error(ErrorCode::retry_exhausted, "request failed after 2 retries", wrapped);
+  CHECK(outer.message() ==
+        "retry_exhausted: request failed after 2 retries; caused by: max_retries: max retries exceeded with url: "
+        "http://h/; caused by: read_timeout: read timed out (read timeout=2s)");
+  CHECK(to_string(ErrorCode::retry_exhausted) == "retry_exhausted");
+  CHECK(category_of(ErrorCode::retry_exhausted) == ErrorCategory::policy);
+  // Copies share the (immutable) cause.
+  const Error copy = wrapped;
+  CHECK(copy.cause == wrapped.cause);
+  CHECK(make_error(ErrorCode::connect_failed).cause == nullptr);
+}

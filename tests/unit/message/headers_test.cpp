@@ -100,3 +100,25 @@ TEST_CASE("status reason phrases and classes") {
   CHECK(hipp::status::is_redirect(308));
   CHECK_FALSE(hipp::status::is_redirect(304));
 }
+
+// validate_field checks eight bytes at a time: a forbidden byte must be found
+// at every offset of values of every length, and the allowed bytes below 0x0E
+// (which make a word look suspicious) must still pass.
+TEST_CASE("validate_field finds CR, LF and NUL at every offset", "[message][headers]") {
+  for (std::size_t size = 1; size <= 40; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      for (char bad : {'\r', '\n', '\0'}) {
+        std::string value(size, 'v');
+        value[at] = bad;
+        INFO("size " << size << ", byte " << int(bad) << " at " << at);
+        REQUIRE(hipp::validate_field("X-A", value).error().code == hipp::ErrorCode::invalid_header_value);
+      }
+      for (char allowed : {'\t', '\x01', '\x0b', '\x0c', '\x0e', '\x7f', '\x80', '\xff'}) {
+        std::string value(size, 'v');
+        value[at] = allowed;
+        INFO("size " << size << ", byte " << int(allowed) << " at " << at);
+        REQUIRE(hipp::validate_field("X-A", value).has_value());
+      }
+    }
+  }
+}

@@ -93,9 +93,8 @@ TEST_CASE("no limits: every deadline is never") {
 }
 
 TEST_CASE("each phase limit counts from the moment the phase begins") {
-  const auto d = started(Timeout{.connect = seconds(1), .read = seconds(2), .write = seconds(3),
-                                 .pool = seconds(4)},
-                         at(10));
+  const auto d =
+      started(Timeout{.connect = seconds(1), .read = seconds(2), .write = seconds(3), .pool = seconds(4)}, at(10));
   CHECK(d.started() == at(10));
   CHECK(d.pool_deadline() == at(14));
   CHECK(d.connect_deadline(at(11)) == at(12));
@@ -110,9 +109,9 @@ TEST_CASE("each phase limit counts from the moment the phase begins") {
 }
 
 TEST_CASE("total caps every phase, counted from the start of the attempt") {
-  const auto d = started(Timeout{.connect = seconds(5), .read = seconds(5), .write = seconds(5),
-                                 .pool = seconds(5), .total = seconds(6)},
-                         at(0));
+  const auto d = started(
+      Timeout{.connect = seconds(5), .read = seconds(5), .write = seconds(5), .pool = seconds(5), .total = seconds(6)},
+      at(0));
   CHECK(d.total_deadline() == at(6));
   CHECK(d.pool_deadline() == at(5));              // own limit is earlier
   CHECK(d.connect_deadline(at(0.5)) == at(5.5));  // own limit is earlier
@@ -161,8 +160,11 @@ TEST_CASE("timeout codes per phase") {
 }
 
 TEST_CASE("timeout_error names the phase's own limit when total has not passed") {
-  const auto d = started(Timeout{.connect = seconds(1), .read = seconds(2.5), .write = seconds(0.001),
-                                 .pool = seconds(3), .total = seconds(100)},
+  const auto d = started(Timeout{.connect = seconds(1),
+                                 .read = seconds(2.5),
+                                 .write = seconds(0.001),
+                                 .pool = seconds(3),
+                                 .total = seconds(100)},
                          at(0));
   auto read = d.timeout_error(Phase::read, at(2.5));
   CHECK(read.code == ErrorCode::read_timeout);

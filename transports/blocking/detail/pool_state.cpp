@@ -1,10 +1,12 @@
 #include "transports/blocking/detail/pool_state.hpp"
 
-#include <fstream>
+#include <thread>
 #include <utility>
 
 #include "core/message/keep_alive.hpp"
 #include "core/message/method.hpp"
+#include "core/exchange/exchange.hpp"
+#include "transports/api/body_source.hpp"
 #include "transports/api/errors.hpp"
 #include "transports/blocking/clock.hpp"
 #include "transports/blocking/tcp_connect.hpp"
@@ -13,13 +15,8 @@ namespace hipp::blocking::detail {
 
 namespace {
 
-// Pieces of a file or a fixed body handed to the machine at a time: large
-// enough to amortise a syscall, small enough that a 1 GiB file costs 64 KiB.
-constexpr std::size_t kBodyChunk = 64 * 1024;
-
-// How long to hold the body back waiting for 100 Continue before sending it
-// anyway (curl's default, RFC 9110 §10.1.1 allows sending after a while).
-constexpr Duration kExpectContinueWait = std::chrono::seconds(1);
+// Big enough for a typical response in one recv, small enough to stay in cache.
+constexpr std::size_t kReadSize = 16 * 1024;
 
 using Connection = std::unique_ptr<PooledConnection>;
 
@@ -32,14 +29,15 @@ void trace(const TraceHook& hook, TraceKind kind, MakeDetail&& make_detail) {
   if (hook) hook(kind, make_detail());
 }
 
-std::string format_head(int major, int minor, int status, std::string_view reason, const Headers& headers) {
-  std::string out = "HTTP/" + std::to_string(major) + "." + std::to_string(minor) + " " + std::to_string(status);
-  if (!reason.empty()) {
+std::string format_head(const http1::ResponseHead& head) {
+  std::string out = "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor) + " " +
+                    std::to_string(head.status);
+  if (!head.reason.empty()) {
     out += ' ';
-    out += reason;
+    out += head.reason;
   }
   out += "\r\n";
-  for (const auto& f : headers) {
+  for (const auto& f : head.headers) {
     out += f.name;
     out += ": ";
     out += f.value;
@@ -49,131 +47,133 @@ std::string format_head(int major, int minor, int status, std::string_view reaso
   return out;
 }
 
-// Streams the request body into the machine, flushing as it goes.
-Result<void> send_body(PooledConnection& c, Body& body, const policy::RequestDeadlines& deadlines) {
-  auto send_piece = [&](Bytes piece) -> Result<void> {
-    if (auto ok = c.machine.send_body(piece); !ok) return ok;
-    return c.flush(deadlines);
-  };
-  if (auto* bytes = std::get_if<std::string>(&body)) {
-    Bytes all = as_bytes(*bytes);
-    while (!all.empty()) {
-      auto piece = all.first(std::min(all.size(), kBodyChunk));
-      if (auto ok = send_piece(piece); !ok) return ok;
-      all = all.subspan(piece.size());
-    }
-  } else if (auto* file = std::get_if<FileBody>(&body)) {
-    std::ifstream in(file->path, std::ios::binary);
-    if (!in) return fail(ErrorCode::body_source_failed, "cannot open body file '" + file->path.string() + "'");
-    std::string buffer(kBodyChunk, '\0');
-    while (in) {
-      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      auto got = static_cast<std::size_t>(in.gcount());
-      if (got == 0) break;
-      if (auto ok = send_piece(as_bytes(std::string_view(buffer.data(), got))); !ok) return ok;
-    }
-    if (in.bad()) return fail(ErrorCode::body_source_failed, "reading body file '" + file->path.string() + "' failed");
-  } else if (auto* generator = std::get_if<GeneratorBody>(&body)) {
-    for (;;) {
-      std::optional<std::string> piece;
-      try {
-        piece = generator->next();
-      } catch (const std::exception& e) {
-        return fail(ErrorCode::body_source_failed, std::string("body generator threw: ") + e.what());
-      }
-      if (!piece) break;
-      if (auto ok = send_piece(as_bytes(*piece)); !ok) return ok;
-    }
-  }
-  if (auto ok = c.machine.send_end(); !ok) return ok;
-  return c.flush(deadlines);
-}
-
-// Sends the request and reads up to the final response head. On error the
-// connection's machine is in its error state.
-Result<http1::ResponseHead> send_and_read_head(PooledConnection& c, PreparedRequest& req,
-                                               const policy::RequestDeadlines& deadlines, const TraceHook& hook) {
-  if (auto ok = c.machine.send_request(req.method, req.target, req.headers); !ok) return Unexpected{std::move(ok).error()};
-  trace(hook, TraceKind::request_head, [&] { return as_chars(c.machine.pending_output()); });
-  if (auto ok = c.flush(deadlines); !ok) return Unexpected{std::move(ok).error()};
-
-  std::optional<http1::ResponseHead> early_head;
-  if (req.expect_continue) {
-    // Hold the body back until 100 Continue, a final response, or a short wait.
-    const TimePoint give_up_at = steady_now() + kExpectContinueWait;
-    while (c.machine.expecting_continue()) {
-      auto event = c.next_event(deadlines, give_up_at);
-      if (!event) return Unexpected{std::move(event).error()};
-      if (std::holds_alternative<http1::NeedData>(*event)) break;  // the server stays silent: send the body anyway
-      if (auto* info = std::get_if<http1::InformationalResponse>(&*event)) {
-        trace(hook, TraceKind::response_head, [&] { return format_head(1, 1, info->status, info->reason, info->headers); });
-      } else if (auto* head = std::get_if<http1::ResponseHead>(&*event)) {
-        early_head = std::move(*head);  // a final answer before the body: do not send it
-        break;
-      }
-    }
-  }
-  if (!early_head) {
-    if (auto ok = send_body(c, req.body, deadlines); !ok) {
-      c.machine.send_failed();
-      return Unexpected{std::move(ok).error()};
-    }
-  } else {
-    return std::move(*early_head);
-  }
-  for (;;) {
-    auto event = c.next_event(deadlines);
-    if (!event) return Unexpected{std::move(event).error()};
-    if (auto* head = std::get_if<http1::ResponseHead>(&*event)) return std::move(*head);
-    if (auto* info = std::get_if<http1::InformationalResponse>(&*event)) {
-      // 1xx: the machine caps how many; keep reading.
-      trace(hook, TraceKind::response_head, [&] { return format_head(1, 1, info->status, info->reason, info->headers); });
-    }
-  }
-}
-
-// A reused connection that the server had already closed fails before any
-// response byte. The request never reached a live server, so a fresh
-// connection may carry it again (curl does the same), if the body can be resent.
-bool failed_on_stale_connection(const PooledConnection& c, const Error& error, const PreparedRequest& req) {
-  return c.requests_served > 0 && req.body_rewindable() &&
-         (error.code == ErrorCode::connection_closed || error.code == ErrorCode::connection_reset);
-}
-
 }  // namespace
 
 PoolState::PoolState(PoolManagerOptions options)
     : options_(std::move(options)),
-      pools_(pool::PoolConfig{options_.maxsize, options_.block, options_.keepalive_expiry}, options_.num_pools) {}
+      defaults_{options_.headers, options_.timeout, RetryTemplate(options_.retries), options_.auth, options_.telemetry},
+      pools_(pool::PoolConfig{options_.maxsize, options_.block, options_.keepalive_expiry}, options_.num_pools),
+      hooks_(options_.event_hooks) {
+  if (options_.circuit_breaker) {
+    auto gate = SharedCircuitGate::create(*options_.circuit_breaker);
+    if (!gate) throw_error(std::move(gate).error(), {});
+    circuit_ = std::move(*gate);
+  }
+}
 
-Response PoolState::execute(PreparedRequest req, const Timeout& timeout, bool preload_content) {
-  const std::string url_text = req.url.to_string(false);
-  auto started = policy::RequestDeadlines::start(timeout, steady_now());
-  if (!started) throw_result_error(std::move(started).error(), url_text);
-  const policy::RequestDeadlines& deadlines = *started;
-  const pool::PoolKey key{req.url.scheme, req.url.hostname(), req.url.effective_port().value_or(80), {}, {}};
+void PoolState::set_event_hooks(EventHooks hooks) {
+  std::lock_guard lock(hooks_mutex_);
+  hooks_ = std::move(hooks);
+}
 
-  for (int attempt = 0;; ++attempt) {
-    Connection c = checkout(key, req.url, deadlines, url_text);
-    auto head = send_and_read_head(*c, req, deadlines, options_.trace);
-    if (!head) {
-      Error error = std::move(head).error();
-      const bool retry = attempt == 0 && failed_on_stale_connection(*c, error, req);
-      discard(std::move(c));
-      if (retry) continue;
-      throw_result_error(std::move(error), url_text);
+EventHooks PoolState::event_hooks() const {
+  std::lock_guard lock(hooks_mutex_);
+  return hooks_;
+}
+
+Response PoolState::execute(PreparedExchange prepared) {
+  const bool preload_content = prepared.preload_content;
+  BodySource source(prepared.request.body);
+  exchange::ExchangeOptions& options = prepared.options;
+  if (options_.trace) {
+    options.hooks.response.insert(options.hooks.response.begin(), [this](const exchange::AttemptResponse& r) {
+      options_.trace(TraceKind::response_head, format_head(r.head));
+    });
+  }
+  exchange::Exchange ex(prepared.take_exchange_request(), std::move(options), std::move(prepared.retry), steady_now());
+
+  Connection c;
+  bool head_pending = false;  // the next Send carries a request head (for the trace)
+  try {
+    for (;;) {
+      exchange::Action action = ex.next_action();
+      if (auto* open = std::get_if<exchange::OpenConnection>(&action)) {
+        auto got = checkout(*open);
+        if (!got) {
+          ex.on_connect_failed(std::move(got).error(), steady_now());
+          continue;
+        }
+        c = std::move(*got);
+        head_pending = true;
+        ex.on_connected(c->machine, c->requests_served > 0, steady_now());
+      } else if (auto* send = std::get_if<exchange::Send>(&action)) {
+        auto out = c->machine.pending_output();
+        if (head_pending) {
+          trace(options_.trace, TraceKind::request_head, [&] { return std::string(as_chars(out)); });
+          head_pending = false;
+        }
+        if (auto written = c->socket.write_all(out, send->deadline); !written) {
+          ex.on_io_failed(std::move(written).error(), steady_now());
+          continue;
+        }
+        c->machine.consume_output(out.size());
+        ex.on_sent(steady_now());
+      } else if (auto* pull = std::get_if<exchange::PullBody>(&action)) {
+        if (pull->rewind) {
+          if (auto ok = source.rewind(); !ok) {
+            ex.on_io_failed(std::move(ok).error(), steady_now());
+            continue;
+          }
+        }
+        auto piece = source.next(pull->max_bytes);
+        if (!piece) {
+          ex.on_io_failed(std::move(piece).error(), steady_now());
+        } else if (*piece) {
+          ex.on_body_chunk(**piece, steady_now());
+        } else {
+          ex.on_body_end(steady_now());
+        }
+      } else if (auto* receive = std::get_if<exchange::Receive>(&action)) {
+        auto buffer = c->machine.prepare_input(kReadSize);
+        auto n = c->socket.read_some(buffer, receive->deadline);
+        if (!n) {
+          c->machine.commit_input(0);
+          ex.on_io_failed(std::move(n).error(), steady_now());
+          continue;
+        }
+        c->machine.commit_input(*n);
+        if (*n == 0) c->machine.receive_eof();
+        ex.on_received(steady_now());
+      } else if (auto* release_action = std::get_if<exchange::ReleaseConnection>(&action)) {
+        if (c) {
+          if (release_action->reusable) {
+            release(std::move(c), std::nullopt);
+          } else {
+            discard(std::move(c));
+          }
+        }
+      } else if (auto* wait = std::get_if<exchange::WaitUntil>(&action)) {
+        sleep_until(wait->at);
+        ex.on_timer(steady_now());
+      } else if (std::holds_alternative<exchange::Deliver>(action)) {
+        exchange::FinalResponse final_response = ex.take_response();
+        http1::ResponseHead& head = final_response.head;
+        Response response;
+        response.status_ = head.status;
+        response.reason_ = std::move(head.reason);
+        response.version_ = head.version_major == 1 && head.version_minor == 1
+                                ? std::string("HTTP/1.1")
+                                : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
+        response.url_ = ex.url_text();
+        response.headers_ = std::move(head.headers);
+        response.history_ = std::move(final_response.history);
+        response.decisions_ = ex.decisions();
+        response.attempts_ = final_response.attempts;
+        response.reader_ = std::make_unique<BodyReader>(
+            BodyReader{shared_from_this(), std::move(c), ex.deadlines(), response.url_,
+                       keep_alive_timeout(response.headers_)});
+        if (preload_content) response.data();
+        return response;
+      } else {
+        Error error = std::get<exchange::Fail>(action).error;
+        if (c) discard(std::move(c));
+        throw_result_error(std::move(error), ex.url_text());
+      }
     }
-    trace(options_.trace, TraceKind::response_head, [&] { return format_head(head->version_major, head->version_minor, head->status, head->reason, head->headers); });
-    Response response;
-    response.status_ = head->status;
-    response.reason_ = std::move(head->reason);
-    response.version_ = "HTTP/" + std::to_string(head->version_major) + "." + std::to_string(head->version_minor);
-    response.url_ = url_text;
-    response.headers_ = std::move(head->headers);
-    response.reader_ = std::make_unique<BodyReader>(
-        BodyReader{shared_from_this(), std::move(c), deadlines, url_text, keep_alive_timeout(response.headers_)});
-    if (preload_content) response.data();
-    return response;
+  } catch (...) {
+    // A hook, auth flow or observer threw (or we did): the connection is in an unknown state.
+    if (c) discard(std::move(c));
+    throw;
   }
 }
 
@@ -196,17 +196,16 @@ bool PoolState::pull_body(BodyReader& reader, std::string& out) {
   throw_result_error(make_error(ErrorCode::invalid_state, "unexpected event while reading a body"), reader.url);
 }
 
-Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url,
-                               const policy::RequestDeadlines& deadlines, const std::string& url_text) {
+Result<Connection> PoolState::checkout(const exchange::OpenConnection& want) {
   std::vector<Connection> closing;  // declared before the lock: destroyed (closed) after it is released
   std::unique_lock lock(mutex_);
   for (;;) {
-    if (closed_) throw ClosedPoolError(make_error(ErrorCode::pool_closed, "the PoolManager is closed"), url_text);
+    if (closed_) return fail(ErrorCode::pool_closed, "the PoolManager is closed");
     pool::Disposal evicted;
-    pool::ConnectionPool& p = pools_.pool_for(key, evicted);
+    pool::ConnectionPool& p = pools_.pool_for(want.key, evicted);
     dispose_locked(evicted, closing);
     auto acquired = p.acquire(steady_now());
-    if (!acquired) throw_result_error(std::move(acquired).error(), url_text);
+    if (!acquired) return Unexpected{std::move(acquired).error()};
     take_idle_locked(acquired->to_close, closing);
 
     if (auto* reuse = std::get_if<pool::Reuse>(&acquired->action)) {
@@ -222,13 +221,11 @@ Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url,
       trace(options_.trace, TraceKind::reused, [&] { return c->socket.peer_address(); });
       return c;
     }
-    if (auto* open_new = std::get_if<pool::OpenNew>(&acquired->action)) {
-      return open(open_new->id, key, url, deadlines, url_text, lock);
-    }
+    if (auto* open_new = std::get_if<pool::OpenNew>(&acquired->action)) return open(open_new->id, want, lock);
 
     // block=true and every connection is taken: wait our turn (FIFO), until the pool deadline.
     const pool::WaitTicket ticket = std::get<pool::Wait>(acquired->action).ticket;
-    const TimePoint deadline = deadlines.pool_deadline();
+    const TimePoint deadline = want.pool_deadline;
     auto granted = [&] { return grants_.count(ticket) != 0 || closed_; };
     if (deadline.is_never()) {
       granted_cv_.wait(lock, granted);
@@ -239,10 +236,9 @@ Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url,
     if (it == grants_.end()) {
       pools_.cancel_wait(ticket);  // true here: nothing was granted to this ticket
       if (closed_) continue;       // reports ClosedPoolError
-      Error error = deadlines.timeout_error(policy::Phase::pool, steady_now());
-      error.detail = "pool for " + key.to_string() + " is full (maxsize=" + std::to_string(options_.maxsize) +
-                     ", block=true): " + error.detail;
-      throw EmptyPoolError(std::move(error), url_text);
+      return fail(ErrorCode::pool_empty, "pool for " + want.key.to_string() + " is full (maxsize=" +
+                                             std::to_string(options_.maxsize) +
+                                             ", block=true): no connection freed before the pool deadline");
     }
     Grant grant = std::move(it->second);
     grants_.erase(it);
@@ -251,28 +247,25 @@ Connection PoolState::checkout(const pool::PoolKey& key, const url::Url& url,
       trace(options_.trace, TraceKind::reused, [&] { return grant.connection->socket.peer_address(); });
       return std::move(grant.connection);
     }
-    return open(grant.id, key, url, deadlines, url_text, lock);
+    return open(grant.id, want, lock);
   }
 }
 
-Connection PoolState::open(pool::ConnectionId id, const pool::PoolKey& key, const url::Url& url,
-                           const policy::RequestDeadlines& deadlines, const std::string& url_text,
-                           std::unique_lock<std::mutex>& lock) {
+Result<Connection> PoolState::open(pool::ConnectionId id, const exchange::OpenConnection& want,
+                                   std::unique_lock<std::mutex>& lock) {
   lock.unlock();
-  trace(options_.trace, TraceKind::connecting, [&] { return url.hostname() + ":" + std::to_string(key.port); });
-  auto socket = tcp_connect(url.hostname(), key.port, deadlines.connect_deadline(steady_now()));
+  trace(options_.trace, TraceKind::connecting, [&] { return want.host + ":" + std::to_string(want.port); });
+  auto socket = tcp_connect(want.host, want.port, want.connect_deadline);
   lock.lock();
   if (!socket) {
     grant_slot_locked(pools_.open_failed(id).value_or(std::nullopt));
-    Error error = std::move(socket).error();
-    if (error.category == ErrorCategory::timeout) error = deadlines.timeout_error(policy::Phase::connect, steady_now());
-    throw_result_error(std::move(error), url_text);
+    return Unexpected{std::move(socket).error()};
   }
   (void)pools_.opened(id);  // cannot fail: `id` was handed out for connecting and nothing else saw it
   trace(options_.trace, TraceKind::connected, [&] { return socket->peer_address(); });
   auto c = std::make_unique<PooledConnection>();
   c->id = id;
-  c->key = key;
+  c->key = want.key;
   c->socket = std::move(*socket);
   c->machine = http1::Connection(options_.limits);
   return c;

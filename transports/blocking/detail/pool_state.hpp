@@ -14,9 +14,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/exchange/exchange.hpp"
 #include "core/policy/timeout.hpp"
 #include "core/pool/pool_set.hpp"
-#include "transports/api/prepared_request.hpp"
+#include "transports/api/client_policies.hpp"
+#include "transports/api/exchange_setup.hpp"
 #include "transports/blocking/pool_manager.hpp"
 #include "transports/blocking/pooled_connection.hpp"
 
@@ -35,8 +37,10 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
  public:
   explicit PoolState(PoolManagerOptions options);
 
-  // Sends `request` and returns the response. Throws the API's exceptions.
-  Response execute(PreparedRequest request, const Timeout& timeout, bool preload_content);
+  // Runs `request` through an exchange (core/exchange) with these options and retry state, carrying out
+  // its actions, and returns the delivered response. Throws the API's exceptions, and whatever a hook,
+  // auth flow or observer throws.
+  Response execute(PreparedExchange prepared);
 
   // Pulls the next piece of a streaming body into `out`. Returns false when
   // the body is complete (the connection has then been released). Throws.
@@ -48,17 +52,23 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
 
   void clear();
   void close();
+  // The client's circuit breakers, or null without PoolManagerOptions::circuit_breaker.
+  exchange::CircuitGate* circuit_gate() const noexcept { return circuit_.get(); }
+  // Serialises every auth flow call of this client (Auth instances are not thread-safe).
+  std::mutex& auth_lock() noexcept { return auth_mutex_; }
+  void set_event_hooks(EventHooks hooks);
+  EventHooks event_hooks() const;
   std::map<std::string, PoolStats> stats() const;
   const PoolManagerOptions& options() const noexcept { return options_; }
+  const ClientDefaults& defaults() const noexcept { return defaults_; }
 
  private:
-  // A connection for `request`, reused or new, honouring block/maxsize and the pool deadline.
-  std::unique_ptr<PooledConnection> checkout(const pool::PoolKey& key, const url::Url& url,
-                                            const policy::RequestDeadlines& deadlines, const std::string& url_text);
-  // Opens connection `id` for `key` outside the lock, then tells the pool how it went.
-  std::unique_ptr<PooledConnection> open(pool::ConnectionId id, const pool::PoolKey& key, const url::Url& url,
-                                         const policy::RequestDeadlines& deadlines, const std::string& url_text,
-                                         std::unique_lock<std::mutex>& lock);
+  // A connection for `want`, reused or new, honouring block/maxsize and its pool deadline.
+  // Errors: pool_closed, pool_empty, and those of tcp_connect().
+  Result<std::unique_ptr<PooledConnection>> checkout(const exchange::OpenConnection& want);
+  // Opens connection `id` outside the lock, then tells the pool how it went.
+  Result<std::unique_ptr<PooledConnection>> open(pool::ConnectionId id, const exchange::OpenConnection& want,
+                                                 std::unique_lock<std::mutex>& lock);
 
   // What a waiting request was granted (block=true): a live connection handed
   // off by a release, a freed slot to open a connection in, or failure.
@@ -75,12 +85,17 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   void grant_slot_locked(const std::optional<pool::OpenFor>& slot);
 
   const PoolManagerOptions options_;
+  const ClientDefaults defaults_;
   mutable std::mutex mutex_;
   std::condition_variable granted_cv_;
   pool::PoolSet pools_;
   std::unordered_map<pool::ConnectionId, std::unique_ptr<PooledConnection>> idle_;
   std::unordered_map<pool::WaitTicket, Grant> grants_;
   bool closed_ = false;
+  std::shared_ptr<SharedCircuitGate> circuit_;
+  std::mutex auth_mutex_;
+  mutable std::mutex hooks_mutex_;
+  EventHooks hooks_;
 };
 
 }  // namespace hipp::blocking::detail

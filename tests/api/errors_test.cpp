@@ -1,0 +1,22 @@
+#include <catch.hpp>
+
+#include "transports/api/errors.hpp"
+
+using namespace hipp;
+
+TEST_CASE("circuit_open is thrown as CircuitBreakerOpen, a redirect loop as MaxRetryError") {
+  const Error open = make_error(ErrorCode::circuit_open,
+                                "circuit open for h:443 after 5 consecutive failures: "
+                                "retry in 12.5s");
+  CHECK_THROWS_AS(throw_error(open, "https://h/x"), CircuitBreakerOpen);
+  try {
+    throw_error(open, "https://h/x");
+  } catch (const CircuitBreakerOpen& e) {
+    CHECK(e.code() == ErrorCode::circuit_open);
+    CHECK(e.url() == "https://h/x");
+    CHECK(std::string(e.what()).find("retry in 12.5s") != std::string::npos);
+  }
+  CHECK_THROWS_AS(
+      throw_error(make_error(ErrorCode::max_retries, "redirect loop: GET http://a/ → GET http://a/"), "http://a/"),
+      MaxRetryError);
+}

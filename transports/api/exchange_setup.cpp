@@ -1,0 +1,46 @@
+#include "transports/api/exchange_setup.hpp"
+
+#include "core/auth/basic_auth.hpp"
+
+namespace hipp {
+
+exchange::Request PreparedExchange::take_exchange_request() {
+  exchange::RequestBody body;
+  if (auto* bytes = std::get_if<std::string>(&request.body)) {
+    body.kind = exchange::RequestBody::Kind::bytes;
+    body.bytes = std::move(*bytes);
+    request.body = std::monostate{};
+  } else if (!std::holds_alternative<std::monostate>(request.body)) {
+    body.kind = exchange::RequestBody::Kind::stream;
+    body.length = request.content_length;
+    body.rewindable = request.body_rewindable();
+  }
+  return exchange::Request{std::move(request.method), std::move(request.url), std::move(request.headers),
+                           std::move(body), request.expect_continue};
+}
+
+Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_view url, RequestOptions&& options,
+                                          const ClientDefaults& defaults, ClientContext context) {
+  exchange::ExchangeOptions xo;
+  xo.timeout = options.timeout.value_or(defaults.timeout);
+  xo.follow_redirects = options.redirect;
+  const bool preload = options.preload_content;
+  policy::RetryState retry = options.retries ? make_retry_state(*options.retries) : defaults.retries.start();
+  std::shared_ptr<auth::Auth> auth = options.auth ? *options.auth : defaults.auth;
+  const bool explicit_no_auth = options.auth && !*options.auth;
+
+  auto prepared = prepare_request(method, url, std::move(options), defaults.headers);
+  if (!prepared) return Unexpected{std::move(prepared).error()};
+  if (!auth && !explicit_no_auth) {
+    if (auto basic = auth::basic_from_userinfo(prepared->url)) auth = std::make_shared<auth::BasicAuth>(std::move(*basic));
+  }
+  if (auth) xo.auth = serialized_flow(*auth, *context.auth_lock);
+  xo.hooks = std::move(context.hooks);
+  xo.observer = defaults.telemetry;
+  xo.circuit = context.circuit;
+  xo.random = std::move(context.random);
+  xo.unix_now = context.unix_now;
+  return PreparedExchange{std::move(*prepared), std::move(xo), std::move(retry), std::move(auth), preload};
+}
+
+}  // namespace hipp

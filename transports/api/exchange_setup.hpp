@@ -1,0 +1,52 @@
+// From a client's defaults and one request's options to a ready exchange: the part of request() every
+// client (blocking, mock, async) shares, so that per-request overrides mean the same thing everywhere.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string_view>
+
+#include "core/exchange/exchange.hpp"
+#include "transports/api/client_policies.hpp"
+#include "transports/api/prepared_request.hpp"
+#include "transports/api/request_options.hpp"
+
+namespace hipp {
+
+// What a client applies to every request unless the request says otherwise.
+struct ClientDefaults {
+  Headers headers{};
+  Timeout timeout{};
+  RetryTemplate retries{Retry::standard()};
+  std::shared_ptr<auth::Auth> auth{};
+  AttemptObserver telemetry{};
+};
+
+// The world's side of a client's policies, which the exchange reaches through interfaces.
+struct ClientContext {
+  EventHooks hooks{};                        // a snapshot for this request
+  exchange::CircuitGate* circuit = nullptr;  // the client's breakers, or null
+  std::mutex* auth_lock = nullptr;           // serialises auth flows of this client (required with auth)
+  auth::RandomBytes random{};
+  std::int64_t unix_now = 0;                 // wall-clock seconds now
+};
+
+struct PreparedExchange {
+  PreparedRequest request;
+  exchange::ExchangeOptions options;
+  policy::RetryState retry;
+  std::shared_ptr<auth::Auth> auth;  // what options.auth's flow refers to: keep it alive as long as the exchange
+  bool preload_content = true;
+
+  // The exchange's view of the request (the body bytes move into it; files and generators stay in
+  // `request.body` for a BodySource).
+  exchange::Request take_exchange_request();
+};
+
+// Applies Hip's request() rules (prepare_request), then the overrides: timeout, retries, redirect, auth
+// (URL userinfo becomes Basic unless the request chose an auth or none). Errors: those of prepare_request().
+Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_view url, RequestOptions&& options,
+                                          const ClientDefaults& defaults, ClientContext context);
+
+}  // namespace hipp
