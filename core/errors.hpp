@@ -36,6 +36,8 @@ enum class ErrorCode {
   unrewindable_body,        // a body that cannot be replayed had to be resent
   body_source_failed,       // the request body could not be produced (missing file, failing generator)
   invalid_credentials,      // credentials that cannot be sent (a Bearer token outside RFC 6750 b64token)
+  no_stream_available,      // HTTP/2: the connection cannot open another stream now (MAX_CONCURRENT_STREAMS
+                            // reached, GOAWAY received, stream ids exhausted); open a new connection or wait
   // connection
   resolve_failed,           // DNS resolution failed (curl 6)
   connect_failed,           // every address refused or was unreachable (curl 7)
@@ -60,6 +62,11 @@ enum class ErrorCode {
   unexpected_data,          // bytes arrived when no response was expected
   malformed_challenge,      // WWW-Authenticate / Proxy-Authenticate breaks RFC 9110 §11.6.1
   challenge_too_large,      // a challenge field exceeded auth::ChallengeLimits
+  http2_protocol_error,     // the peer broke HTTP/2 (RFC 9113): bad frames, HPACK, flow control, a malformed
+                            // response on a stream; detail names the nghttp2 reason
+  stream_reset,             // HTTP/2: the server reset the stream (RST_STREAM); detail names the error code
+  stream_unprocessed,       // HTTP/2: the server did not process the request (REFUSED_STREAM, or a stream
+                            // above GOAWAY's last_stream_id, RFC 9113 §6.8/§8.7): safe to retry elsewhere
   // policy
   pool_empty,               // EmptyPoolError: block=true and no connection freed in time
   pool_closed,              // ClosedPoolError

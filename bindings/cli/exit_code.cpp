@@ -12,7 +12,8 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::invalid_state:
     case ErrorCode::body_length_mismatch:
     case ErrorCode::unrewindable_body:
-    case ErrorCode::invalid_credentials: return kUsage;
+    case ErrorCode::invalid_credentials:
+    case ErrorCode::no_stream_available: return kUsage;
     case ErrorCode::body_source_failed: return kReadError;
     case ErrorCode::resolve_failed: return kResolve;
     case ErrorCode::connect_failed: return kConnect;
@@ -35,6 +36,10 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::chunk_extension_too_large:
     case ErrorCode::invalid_chunk:
     case ErrorCode::unexpected_data: return kReceiveError;
+    case ErrorCode::http2_protocol_error:
+    case ErrorCode::stream_reset:
+    case ErrorCode::stream_unprocessed: return kHttp2;  // curl 16: "Error in the HTTP2 framing layer"
+
     case ErrorCode::pool_empty:
     case ErrorCode::pool_closed: return kConnect;
     case ErrorCode::max_retries: return kMaxRedirects;

@@ -22,6 +22,7 @@ enum ExitCode : int {
   kSendError = 55,        // CURLE_SEND_ERROR
   kReceiveError = 56,     // CURLE_RECV_ERROR
   kWeirdReply = 8,        // CURLE_WEIRD_SERVER_REPLY
+  kHttp2 = 16,            // CURLE_HTTP2: a problem in the HTTP/2 framing layer (or a reset stream)
   kBadContentEncoding = 61,
 };
 

@@ -42,6 +42,8 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     case ErrorCode::resolve_failed:
     case ErrorCode::connect_failed:
     case ErrorCode::connect_timeout:
+    // RFC 9113 §8.7: REFUSED_STREAM or above GOAWAY's last_stream_id means the server never acted on it.
+    case ErrorCode::stream_unprocessed:
       return ErrorKind::connect;
     // Hip's ReadTimeoutError and ProtocolError ("Connection aborted.", IncompleteRead, bad status line): the
     // server may have acted on the request.
@@ -60,6 +62,8 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     case ErrorCode::too_many_informational:
     case ErrorCode::incomplete_body:
     case ErrorCode::unexpected_data:
+    case ErrorCode::http2_protocol_error:
+    case ErrorCode::stream_reset:
       return request_sent ? ErrorKind::read : ErrorKind::connect;
     // Hip's SSLError is neither a connection nor a read error: it counts against total only.
     case ErrorCode::tls_failed:
@@ -75,6 +79,7 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     case ErrorCode::unrewindable_body:
     case ErrorCode::body_source_failed:
     case ErrorCode::invalid_credentials:
+    case ErrorCode::no_stream_available:
     // A broken challenge is the auth flow's verdict on a response, not a network failure.
     case ErrorCode::malformed_challenge:
     case ErrorCode::challenge_too_large:

@@ -22,7 +22,11 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
   switch (error.code) {
     case ErrorCode::connection_reset:
     case ErrorCode::connection_closed:
+    case ErrorCode::stream_reset:
       return RetryCategory::transient;
+    // The server says it never acted on the request (RFC 9113 §8.7): like a connection that never opened.
+    case ErrorCode::stream_unprocessed:
+      return RetryCategory::connection;
     case ErrorCode::connect_timeout:
     case ErrorCode::read_timeout:
     case ErrorCode::write_timeout:
@@ -43,6 +47,8 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::unrewindable_body:
     case ErrorCode::body_source_failed:
     case ErrorCode::invalid_credentials:
+    case ErrorCode::no_stream_available:
+    case ErrorCode::http2_protocol_error:
     case ErrorCode::malformed_challenge:
     case ErrorCode::challenge_too_large:
     case ErrorCode::circuit_open:

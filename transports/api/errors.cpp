@@ -17,6 +17,7 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::invalid_credentials: throw InvalidHeader(std::move(error), std::move(url));
     case ErrorCode::unrewindable_body: throw UnrewindableBodyError(std::move(error), std::move(url));
     case ErrorCode::invalid_state:
+    case ErrorCode::no_stream_available:
     case ErrorCode::body_source_failed:
     case ErrorCode::body_length_mismatch: throw RequestError(std::move(error), std::move(url));
     case ErrorCode::resolve_failed: throw NameResolutionError(std::move(error), std::move(url));
@@ -39,7 +40,10 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::too_many_informational:
     case ErrorCode::unexpected_data:
     case ErrorCode::malformed_challenge:
-    case ErrorCode::challenge_too_large: throw ProtocolError(std::move(error), std::move(url));
+    case ErrorCode::challenge_too_large:
+    case ErrorCode::http2_protocol_error:
+    case ErrorCode::stream_reset:
+    case ErrorCode::stream_unprocessed: throw ProtocolError(std::move(error), std::move(url));
     case ErrorCode::pool_empty: throw EmptyPoolError(std::move(error), std::move(url));
     case ErrorCode::pool_closed: throw ClosedPoolError(std::move(error), std::move(url));
     case ErrorCode::max_retries: throw MaxRetryError(std::move(error), std::move(url));
