@@ -62,6 +62,8 @@ struct Connection::Impl {
   std::string in;
   std::size_t in_pos = 0;
   bool eof = false;
+  // nghttp2 paused after a DATA chunk; it must be called again (even with no input) to finish the frame.
+  bool paused = false;
   bool eof_reported = false;
   bool closed_reported = false;
 
@@ -264,6 +266,7 @@ struct Connection::Impl {
       return NGHTTP2_ERR_CALLBACK_FAILURE;
     }
     // Stop here: the view points into our input buffer, which must stay put until the event is taken.
+    im.paused = true;
     return NGHTTP2_ERR_PAUSE;
   }
 
@@ -456,7 +459,8 @@ struct Connection::Impl {
       in.erase(0, in_pos);
       in_pos = 0;
     }
-    while (events.empty() && in_pos < in.size() && !conn_error) {
+    while (events.empty() && (in_pos < in.size() || paused) && !conn_error) {
+      paused = false;
       const auto* p = reinterpret_cast<const std::uint8_t*>(in.data()) + in_pos;
       const auto n = nghttp2_session_mem_recv(session, p, in.size() - in_pos);
       if (n < 0) {
@@ -468,7 +472,7 @@ struct Connection::Impl {
         break;
       }
       in_pos += static_cast<std::size_t>(n);
-      if (n == 0) break;
+      if (n == 0 && !paused) break;
     }
     flush();  // SETTINGS ACK, WINDOW_UPDATE, PING ACK, RST_STREAM, GOAWAY
   }
