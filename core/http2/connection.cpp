@@ -284,11 +284,8 @@ struct Connection::Impl {
           e = make_error(ErrorCode::stream_unprocessed,
                          error_code == NGHTTP2_REFUSED_STREAM ? "REFUSED_STREAM" : "above GOAWAY last_stream_id",
                          ErrorOrigin::remote);
-        } else if (error_code == NGHTTP2_NO_ERROR) {
-          // Closed without a complete response and without an error code: only EOF-like cases.
-          e = make_error(ErrorCode::incomplete_body, "stream closed before the response was complete",
-                         ErrorOrigin::remote);
         } else {
+          // Includes RST_STREAM(NO_ERROR) before the response was complete.
           e = make_error(ErrorCode::stream_reset, "RST_STREAM " + h2_code_name(error_code), ErrorOrigin::remote);
         }
         im.terminate(stream_id, s, error_code, std::move(e));
@@ -455,9 +452,14 @@ struct Connection::Impl {
   void decode() {
     if (session == nullptr || conn_error) return;
     if (events.empty() && in_pos > 0) {
-      // No BodyData view is alive: compact.
-      in.erase(0, in_pos);
-      in_pos = 0;
+      // No BodyData view is alive: compact, rarely enough that a large receive() stays linear.
+      if (in_pos == in.size()) {
+        in.clear();
+        in_pos = 0;
+      } else if (in_pos >= 16384 && in_pos * 2 >= in.size()) {
+        in.erase(0, in_pos);
+        in_pos = 0;
+      }
     }
     while (events.empty() && (in_pos < in.size() || paused) && !conn_error) {
       paused = false;
@@ -594,8 +596,11 @@ Result<void> Connection::reset_stream(StreamId stream, std::uint32_t error_code)
 void Connection::acknowledge(StreamId stream, std::size_t n) noexcept {
   auto& im = *impl_;
   if (im.session == nullptr || n == 0) return;
-  if (nghttp2_session_consume(im.session, stream, n) != 0) {
+  // For a stream nghttp2 has forgotten, this still credits the connection window.
+  if (stream <= 0) {
     nghttp2_session_consume_connection(im.session, n);
+  } else {
+    nghttp2_session_consume(im.session, stream, n);
   }
   im.flush();
 }
