@@ -159,6 +159,38 @@ TEST_CASE("http2: request bodies fed by the caller, with trailers", "[http2]") {
   CHECK(req.trailers[0] == std::make_pair(std::string("x-checksum"), std::string("42")));
 }
 
+TEST_CASE("http2: a response that ends before the upload does, then RST_STREAM(NO_ERROR)", "[http2]") {
+  // RFC 9113 §8.1: a server may answer early and reset with NO_ERROR to stop the request body.
+  const std::size_t chunk = GENERATE(1, 1 << 30);
+  Pair p({}, {}, chunk);
+  p.server.on_request_head = [](ServerPeer& s, std::int32_t stream) {
+    s.respond(stream, Response{413, {}, "too big", {}});
+  };
+  auto id = p.client.submit_request("POST", "https", "example.com", "/", {}, true);
+  REQUIRE(id);
+  REQUIRE(p.client.send_body(*id, as_bytes("part")));
+  REQUIRE(p.drive());
+  CHECK(p.log == std::vector<std::string>{"head 1 413", "end 1"});
+  CHECK(p.bodies[*id] == "too big");
+  p.server.reset(*id, NGHTTP2_NO_ERROR);
+  REQUIRE(p.drive());
+  CHECK(p.log.size() == 2);  // the stream had ended: no StreamReset follows
+  CHECK(p.client.open_streams() == 0);
+  CHECK(p.client.send_body(*id, as_bytes("more")).error().code == ErrorCode::invalid_state);
+  CHECK(p.client.is_reusable());
+
+  // The same reset before the response completed is a typed stream error.
+  Pair q({}, {}, chunk);
+  q.server.on_request_head = [](ServerPeer& s, std::int32_t stream) { s.reset(stream, NGHTTP2_NO_ERROR); };
+  auto id2 = q.client.submit_request("POST", "https", "example.com", "/", {}, true);
+  REQUIRE(id2);
+  REQUIRE(q.drive());
+  const auto resets = events_of<StreamReset>(q);
+  REQUIRE(resets.size() == 1);
+  CHECK(resets[0].error.code == ErrorCode::stream_reset);
+  CHECK(resets[0].error_code == kNoError);
+}
+
 TEST_CASE("http2: response trailers and informational responses", "[http2]") {
   const std::size_t chunk = GENERATE(1, 4, 1 << 30);
   Pair p({}, {}, chunk);

@@ -121,7 +121,12 @@ int ServerPeer::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void
   auto& self = *static_cast<ServerPeer*>(user_data);
   if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
   auto& req = self.requests[frame->hd.stream_id];
-  if (frame->hd.type == NGHTTP2_HEADERS) req.headers_done = true;
+  if (frame->hd.type == NGHTTP2_HEADERS && !req.headers_done) {
+    req.headers_done = true;
+    if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) == 0 && self.on_request_head) {
+      self.on_request_head(self, frame->hd.stream_id);
+    }
+  }
   if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
     req.complete = true;
     if (self.on_request) self.on_request(self, frame->hd.stream_id);

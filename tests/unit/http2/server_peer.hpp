@@ -49,6 +49,8 @@ class ServerPeer {
 
   // Called when a request is complete (END_STREAM seen); may call respond()/reset()/goaway().
   std::function<void(ServerPeer&, std::int32_t)> on_request;
+  // Called when a request head arrives with its body still to come.
+  std::function<void(ServerPeer&, std::int32_t)> on_request_head;
 
   void receive(std::string_view bytes);
   // Everything nghttp2 wants to send now, plus injected raw bytes (in order).
