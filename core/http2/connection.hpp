@@ -65,7 +65,10 @@
 // the machine in its error state for good: next_event() returns the error once
 // the events decoded before it are drained, later calls fail with
 // invalid_state, and is_reusable() is false. The GOAWAY nghttp2 queues for the
-// peer stays in pending_output() so a polite caller may still write it.
+// peer stays in pending_output() so a polite caller may still write it. The
+// error is seen when that GOAWAY is framed: with more than
+// Settings::output_high_water bytes of earlier output unwritten, only once the
+// caller has consumed enough of it (a pump that writes before it reads always does).
 //
 // Lifetimes: views returned by pending_output() and carried by BodyData stay
 // valid until the next non-const call on the machine.

@@ -496,6 +496,25 @@ TEST_CASE("http2: EOF with open streams ends them, then the connection", "[http2
   CHECK(p.client.available_streams() == 0);
 }
 
+TEST_CASE("http2: a graceful shutdown lets open streams finish, then closes", "[http2]") {
+  Pair p;
+  p.server.on_request = [](ServerPeer&, std::int32_t) {};
+  const auto id = get(p, "/");
+  REQUIRE(p.drive());
+  REQUIRE(p.client.shutdown());
+  CHECK(p.client.available_streams() == 0);
+  CHECK_FALSE(p.client.is_reusable());
+  CHECK(p.client.submit_request("GET", "https", "example.com", "/", {}, false).error().code ==
+        ErrorCode::no_stream_available);
+  REQUIRE(p.drive());
+  CHECK(nghttp2_session_get_remote_settings(p.server.session(), NGHTTP2_SETTINGS_ENABLE_PUSH) == 0);
+  CHECK(p.log.empty());
+  p.server.respond(id, Response{200, {}, "late", {}});
+  REQUIRE(p.drive());
+  CHECK(p.bodies[id] == "late");
+  CHECK(p.log == std::vector<std::string>{"head 1 200", "end 1", "closed"});
+}
+
 TEST_CASE("http2: the caller can cancel a stream", "[http2]") {
   Pair p;
   p.server.on_request = [](ServerPeer&, std::int32_t) {};

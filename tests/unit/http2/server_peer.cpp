@@ -163,7 +163,7 @@ Pair::Pair(Settings client_settings, ServerSettings server_settings, std::size_t
     : client(client_settings), server(server_settings), chunk(chunk_size) {}
 
 void Pair::drain() {
-  while (!error) {
+  while (!error && !closed) {
     auto ev = client.next_event();
     if (!ev) {
       error = ev.error();
@@ -181,9 +181,8 @@ void Pair::drain() {
       continue;  // not logged: chunking changes how bodies are cut
     }
     log.push_back(describe(*ev));
-    const bool closed = std::holds_alternative<ConnectionClosed>(*ev);
+    closed = std::holds_alternative<ConnectionClosed>(*ev);
     events.push_back(std::move(*ev));
-    if (closed) return;
   }
 }
 

@@ -107,6 +107,7 @@ struct Pair {
   std::map<StreamId, std::string> bodies;   // response bodies gathered
   std::map<StreamId, std::size_t> unacked;  // body bytes not acknowledged (auto_ack false)
   std::optional<Error> error;               // the client's connection error
+  bool closed = false;                      // ConnectionClosed seen (logged once; it repeats)
   std::string server_to_client;             // every byte the server sent (transcripts)
 };
 
