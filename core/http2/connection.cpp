@@ -541,7 +541,8 @@ Result<void> Connection::send_body(StreamId stream, Bytes data) {
   auto& im = *impl_;
   if (im.failed || im.conn_error) return fail(ErrorCode::invalid_state, "connection failed");
   auto* s = im.find(stream);
-  if (s == nullptr || s->terminated) return fail(ErrorCode::invalid_state, "unknown or closed stream");
+  // A stream whose response has ended may still owe its body (RFC 9113 §8.1): only closed ones refuse.
+  if (s == nullptr) return fail(ErrorCode::invalid_state, "unknown or closed stream");
   if (!s->has_body || s->body_ended) return fail(ErrorCode::invalid_state, "no request body in progress");
   if (data.empty()) return {};
   if (s->content_length && s->body_queued + data.size() > *s->content_length) {
@@ -565,7 +566,8 @@ Result<void> Connection::send_end(StreamId stream, const Headers& trailers) {
   auto& im = *impl_;
   if (im.failed || im.conn_error) return fail(ErrorCode::invalid_state, "connection failed");
   auto* s = im.find(stream);
-  if (s == nullptr || s->terminated) return fail(ErrorCode::invalid_state, "unknown or closed stream");
+  // A stream whose response has ended may still owe its body (RFC 9113 §8.1): only closed ones refuse.
+  if (s == nullptr) return fail(ErrorCode::invalid_state, "unknown or closed stream");
   if (!s->has_body || s->body_ended) return fail(ErrorCode::invalid_state, "no request body in progress");
   if (s->content_length && s->body_queued != *s->content_length) {
     return fail(ErrorCode::body_length_mismatch, "fewer body bytes than Content-Length");

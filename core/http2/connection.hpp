@@ -200,7 +200,10 @@ class Connection {
                                   std::string_view path, const Headers& headers, bool has_body);
 
   // Queues request body bytes for a stream opened with has_body (copied; sent
-  // as flow control allows). An empty span is a no-op.
+  // as flow control allows). An empty span is a no-op. A response may end
+  // (EndOfStream) before the body: the body can still be sent, or the stream
+  // cancelled with reset_stream(); until one of them, the stream counts
+  // against available_streams().
   // Errors (nothing is queued): invalid_state (unknown or closed stream, no
   // body, body already ended, machine errored), body_length_mismatch (beyond
   // the request's Content-Length).

@@ -33,8 +33,8 @@ int main() {
 
   // The server's SETTINGS, its ACK of ours, a HEADERS frame (":status: 200" is HPACK static entry 8,
   // 0x88) and the body with END_STREAM, delivered in two pieces split inside the DATA frame.
-  const std::string wire = frame(0x4, 0x0, 0, "") + frame(0x4, 0x1, 0, "") + frame(0x1, 0x4, 1, "\x88") +
-                           frame(0x0, 0x1, 1, "hello");
+  const std::string wire =
+      frame(0x4, 0x0, 0, "") + frame(0x4, 0x1, 0, "") + frame(0x1, 0x4, 1, "\x88") + frame(0x0, 0x1, 1, "hello");
   const std::string pieces[] = {wire.substr(0, wire.size() - 3), wire.substr(wire.size() - 3)};
   std::string body;
   for (const auto& piece : pieces) {

@@ -172,8 +172,15 @@ TEST_CASE("http2: a response that ends before the upload does, then RST_STREAM(N
   REQUIRE(p.drive());
   CHECK(p.log == std::vector<std::string>{"head 1 413", "end 1"});
   CHECK(p.bodies[*id] == "too big");
+  // The response ended but our side is open: the body may still go, and the stream still counts.
+  CHECK(p.client.open_streams() == 0);
+  CHECK(p.client.available_streams() == 99);
+  REQUIRE(p.client.send_body(*id, as_bytes(" still")));
+  REQUIRE(p.drive());
+  CHECK(p.server.requests[*id].body == "part still");
   p.server.reset(*id, NGHTTP2_NO_ERROR);
   REQUIRE(p.drive());
+  CHECK(p.client.available_streams() == 100);
   CHECK(p.log.size() == 2);  // the stream had ended: no StreamReset follows
   CHECK(p.client.open_streams() == 0);
   CHECK(p.client.send_body(*id, as_bytes("more")).error().code == ErrorCode::invalid_state);
@@ -223,7 +230,8 @@ TEST_CASE("http2: many concurrent streams on one connection", "[http2]") {
 TEST_CASE("http2: MAX_CONCURRENT_STREAMS is respected; extra requests are refused", "[http2]") {
   ServerSettings ss;
   ss.max_concurrent_streams = 2;
-  Pair p({}, ss);
+  const std::size_t chunk = GENERATE(1, 3, 1 << 30);
+  Pair p({}, ss, chunk);
   p.server.on_request = [](ServerPeer&, std::int32_t) {};  // answer later
   REQUIRE(p.drive());                                      // exchange SETTINGS
   CHECK(p.client.available_streams() == 2);
@@ -277,7 +285,8 @@ TEST_CASE("http2: large response bodies across flow-control windows", "[http2]")
 }
 
 TEST_CASE("http2: large request bodies wait for the server's window", "[http2]") {
-  Pair p;
+  const std::size_t chunk = GENERATE(1, 3, 1 << 30);
+  Pair p({}, {}, chunk);
   p.server.on_request = [](ServerPeer& s, std::int32_t stream) {
     s.respond(stream, Response{200, {}, std::to_string(s.requests[stream].body.size()), {}});
   };
@@ -497,7 +506,8 @@ TEST_CASE("http2: EOF with open streams ends them, then the connection", "[http2
 }
 
 TEST_CASE("http2: a graceful shutdown lets open streams finish, then closes", "[http2]") {
-  Pair p;
+  const std::size_t chunk = GENERATE(1, 3, 1 << 30);
+  Pair p({}, {}, chunk);
   p.server.on_request = [](ServerPeer&, std::int32_t) {};
   const auto id = get(p, "/");
   REQUIRE(p.drive());
@@ -516,7 +526,8 @@ TEST_CASE("http2: a graceful shutdown lets open streams finish, then closes", "[
 }
 
 TEST_CASE("http2: the caller can cancel a stream", "[http2]") {
-  Pair p;
+  const std::size_t chunk = GENERATE(1, 3, 1 << 30);
+  Pair p({}, {}, chunk);
   p.server.on_request = [](ServerPeer&, std::int32_t) {};
   const auto id = get(p, "/slow");
   REQUIRE(p.drive());
