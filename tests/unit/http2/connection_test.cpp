@@ -613,6 +613,7 @@ TEST_CASE("http2: connection-specific request fields are dropped (RFC 9113 §8.2
   }
   CHECK(req.get(":authority") == "example.com");
   CHECK(req.get("cookie") == "a=1");
+  CHECK(req.never_indexed == std::vector<std::string>{"cookie"});  // credentials stay out of HPACK tables
   CHECK(req.get("x-kept") == "1");
   CHECK(p.server.requests[*id2].get(":authority") == "host.example");
   CHECK_FALSE(p.server.requests[*id2].has("host"));

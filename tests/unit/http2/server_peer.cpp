@@ -108,9 +108,12 @@ void ServerPeer::goaway(std::int32_t last_stream_id, std::uint32_t code) {
 }
 
 int ServerPeer::on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name, std::size_t namelen,
-                          const std::uint8_t* value, std::size_t valuelen, std::uint8_t, void* user_data) {
+                          const std::uint8_t* value, std::size_t valuelen, std::uint8_t flags, void* user_data) {
   auto& self = *static_cast<ServerPeer*>(user_data);
   auto& req = self.requests[frame->hd.stream_id];
+  if ((flags & NGHTTP2_NV_FLAG_NO_INDEX) != 0) {
+    req.never_indexed.emplace_back(reinterpret_cast<const char*>(name), namelen);
+  }
   auto field = std::make_pair(std::string(reinterpret_cast<const char*>(name), namelen),
                               std::string(reinterpret_cast<const char*>(value), valuelen));
   (req.headers_done ? req.trailers : req.headers).push_back(std::move(field));

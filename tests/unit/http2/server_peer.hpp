@@ -25,6 +25,7 @@ struct ServerSettings {
 struct ReceivedRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // pseudo-headers included, in wire order
   std::vector<std::pair<std::string, std::string>> trailers;
+  std::vector<std::string> never_indexed;  // names that arrived as never-indexed literals (RFC 7541 §6.2.3)
   std::string body;
   bool complete = false;
   bool headers_done = false;
