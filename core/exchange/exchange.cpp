@@ -47,18 +47,13 @@ Exchange::Exchange(Request request, ExchangeOptions options, policy::RetryState 
 
 Exchange::~Exchange() = default;
 
-Action Exchange::next_action() {
+const Action& Exchange::next_action() {
   if (release_) {
-    Action a = *release_;
+    released_ = *release_;
     release_.reset();
-    return a;
+    return released_;
   }
   if (state_ == State::starting) begin_attempt(attempt_started_);
-  if (release_) {  // begin_attempt() never releases; kept for symmetry with the event handlers
-    Action a = *release_;
-    release_.reset();
-    return a;
-  }
   return next_;
 }
 
@@ -83,8 +78,7 @@ void Exchange::begin_attempt(TimePoint now) {
 
   const std::uint16_t port = request_.url.effective_port().value_or(0);
   // User code below may throw: until it returns, the exchange counts as failed.
-  state_ = State::failed;
-  next_ = Fail{make_error(ErrorCode::invalid_state, "a hook or auth flow threw")};
+  if (options_.circuit != nullptr || options_.auth || !options_.hooks.request.empty()) arm_user_code_guard();
   if (options_.circuit != nullptr) {
     const std::string origin = request_.url.hostname() + ":" + std::to_string(port);
     if (auto allowed = options_.circuit->allow(origin, now); !allowed) {
@@ -327,8 +321,7 @@ void Exchange::handle_head(http1::ResponseHead head, TimePoint now) {
   head_ = std::move(head);
   const Headers& headers = head_->headers;
 
-  state_ = State::failed;  // until user code below returns
-  next_ = Fail{make_error(ErrorCode::invalid_state, "a hook or auth flow threw")};
+  if (options_.circuit != nullptr || options_.auth || !options_.hooks.response.empty()) arm_user_code_guard();
   for (const auto& hook : options_.hooks.response) hook(AttemptResponse{*head_, request_.url, attempts_});
   if (options_.circuit != nullptr) {
     const std::string origin =
@@ -477,7 +470,14 @@ void Exchange::deliver(TimePoint now) {
   state_ = State::delivered;
   wait_deadline_ = TimePoint::never();
   observe(AttemptOutcome::success, head_->status, nullptr, {}, {}, now);
-  response_ = FinalResponse{std::move(*head_), request_.url, request_.method, retry_.history(), attempts_};
+  // Delivery is final: the URL and method move into the response (url_text() keeps the URL's text).
+  url_text();
+  FinalResponse& r = response_.emplace();
+  r.head = std::move(*head_);
+  r.url = std::move(request_.url);
+  r.method = std::move(request_.method);
+  r.history = retry_.take_history();
+  r.attempts = attempts_;
   head_.reset();
   next_ = Deliver{};
 }
@@ -498,6 +498,13 @@ FinalResponse Exchange::take_response() {
 
 // --- helpers -------------------------------------------------------------------------------------------
 
+// Hooks, auth flows and circuit gates are user code that may throw. Until the step that runs them sets
+// the next state, the exchange reads as failed, so an exception leaves it unusable rather than half-way.
+void Exchange::arm_user_code_guard() {
+  state_ = State::failed;
+  next_ = Fail{make_error(ErrorCode::invalid_state, "a hook or auth flow threw")};
+}
+
 void Exchange::decide(TimePoint now, std::string what) { decisions_.push_back(Decision{now, std::move(what)}); }
 
 void Exchange::observe(AttemptOutcome outcome, int status, const Error* error, Duration delay,
@@ -517,7 +524,7 @@ policy::Attempt Exchange::attempt_info(const Error* error, int status, const Hea
   a.status = status;
   a.headers = headers;
   a.unix_now = options_.unix_now + std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-  a.random = random_unit();
+  a.random = retry_.needs_random() ? random_unit() : 0.0;
   return a;
 }
 

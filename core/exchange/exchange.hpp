@@ -110,8 +110,9 @@ class Exchange {
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
 
-  // What to do next. After Deliver or Fail it returns the same action again.
-  Action next_action();
+  // What to do next. After Deliver or Fail it returns the same action again. The reference is valid until
+  // the next call on the exchange (read what the action says before reporting back).
+  const Action& next_action();
 
   // --- Events (each with the `now` it happened at) ---
   // The connection asked for by OpenConnection. The machine stays the transport's; the exchange drives it
@@ -137,6 +138,7 @@ class Exchange {
   // with them. Only valid once next_action() has been called (the first attempt has started).
   const policy::RequestDeadlines& deadlines() const noexcept { return *attempt_deadlines_; }
   const std::vector<Decision>& decisions() const noexcept { return decisions_; }
+  // The request of the current attempt. After Deliver its URL and method have moved into the response.
   const Request& request() const noexcept { return request_; }
   // The current request URL without userinfo (url::Url::to_string(false)), made once per URL.
   const std::string& url_text();
@@ -165,6 +167,7 @@ class Exchange {
   void receive(TimePoint deadline);
   bool expect(State state, TimePoint now);
   void decide(TimePoint now, std::string what);
+  void arm_user_code_guard();
   void observe(AttemptOutcome outcome, int status, const Error* error, Duration delay, std::string_view reason,
                TimePoint now);
   policy::Attempt attempt_info(const Error* error, int status, const Headers* headers, TimePoint now);
@@ -177,6 +180,7 @@ class Exchange {
   State state_ = State::starting;
   Action next_;                                   // what next_action() answers while waiting for an event
   std::optional<ReleaseConnection> release_;      // answered first, once
+  Action released_ = ReleaseConnection{};         // what next_action() lends while answering release_
   TimePoint started_;                             // the exchange's start (for the wall clock)
   TimePoint attempt_started_;
   TimePoint wait_deadline_ = TimePoint::never();

@@ -359,7 +359,7 @@ TEST_CASE("status_forcelist: whitelisted methods retried, status counter, raise_
     Driver d(RetryState::from(Retry{.total = 10, .status = 2, .status_forcelist = {500, 503}}));
     const auto v = d.respond(status);
     CHECK(v.action == Action::deliver);
-    CHECK(v.reason == "status " + std::to_string(status) + " is not retried");
+    CHECK(v.reason.empty());  // a plain delivery explains nothing (and costs no text)
   }
   {
     Driver d(RetryState::from(Retry{.total = 10, .status = 2, .status_forcelist = {500, 503}}));

@@ -86,7 +86,7 @@ Response PoolState::execute(PreparedExchange prepared) {
   bool head_pending = false;  // the next Send carries a request head (for the trace)
   try {
     for (;;) {
-      exchange::Action action = ex.next_action();
+      const exchange::Action action = ex.next_action();  // a copy: the handlers below call back into ex
       if (auto* open = std::get_if<exchange::OpenConnection>(&action)) {
         auto got = checkout(*open);
         if (!got) {
