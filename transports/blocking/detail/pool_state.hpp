@@ -29,7 +29,6 @@ struct BodyReader {
   std::shared_ptr<PoolState> pool;
   std::unique_ptr<PooledConnection> connection;
   policy::RequestDeadlines deadlines;
-  std::string url;
   std::optional<Duration> keepalive_hint;  // the server's Keep-Alive: timeout=N
 };
 
@@ -43,8 +42,9 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   Response execute(PreparedExchange prepared);
 
   // Pulls the next piece of a streaming body into `out`. Returns false when
-  // the body is complete (the connection has then been released). Throws.
-  static bool pull_body(BodyReader& reader, std::string& out);
+  // the body is complete (the connection has then been released). Throws,
+  // naming `url` (the response's) in the exception.
+  static bool pull_body(BodyReader& reader, const std::string& url, std::string& out);
   // Gives a connection back: kept for reuse if its machine says it can be, closed otherwise.
   void release(std::unique_ptr<PooledConnection> connection, std::optional<Duration> keepalive_hint);
   // Closes a connection that must not be reused.
@@ -82,6 +82,8 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   void dispose_locked(const pool::Disposal& disposal, std::vector<std::unique_ptr<PooledConnection>>& closing);
   void take_idle_locked(const std::vector<pool::ConnectionId>& ids,
                         std::vector<std::unique_ptr<PooledConnection>>& closing);
+  // Removes and returns idle connection `id`, or null when it is not idle.
+  std::unique_ptr<PooledConnection> take_idle_connection_locked(pool::ConnectionId id);
   void grant_slot_locked(const std::optional<pool::OpenFor>& slot);
 
   const PoolManagerOptions options_;
@@ -89,7 +91,9 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   mutable std::mutex mutex_;
   std::condition_variable granted_cv_;
   pool::PoolSet pools_;
-  std::unordered_map<pool::ConnectionId, std::unique_ptr<PooledConnection>> idle_;
+  // Idle connections, in no order. A vector, not a map: it holds a pool's few idle connections, and
+  // keeping one for reuse then costs no node allocation per request.
+  std::vector<std::unique_ptr<PooledConnection>> idle_;
   std::unordered_map<pool::WaitTicket, Grant> grants_;
   bool closed_ = false;
   std::shared_ptr<SharedCircuitGate> circuit_;
