@@ -46,6 +46,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -155,7 +156,7 @@ class Exchange {
   void finish_body(TimePoint now);
   void await_head(TimePoint now);
   void process_events(TimePoint now);
-  void handle_head(http1::ResponseHead head, TimePoint now);
+  void handle_head(http1::ResponseHead&& head, TimePoint now);
   void handle_attempt_error(Error error, TimePoint now);
   void start_drain(AfterDrain then, TimePoint now);
   void finish_drain(bool reusable, TimePoint now);
@@ -169,6 +170,20 @@ class Exchange {
                TimePoint now);
   policy::Attempt attempt_info(const Error* error, int status, const Headers* headers, TimePoint now);
   double random_unit();
+
+  // Held across user code (hooks, auth flows): if it throws, the exchange is left failed, answering Fail.
+  // Built only then: a Fail set up front would cost an allocation per attempt and per head.
+  class FailIfThrown {
+   public:
+    explicit FailIfThrown(Exchange& exchange) noexcept : exchange_(exchange), uncaught_(std::uncaught_exceptions()) {}
+    FailIfThrown(const FailIfThrown&) = delete;
+    FailIfThrown& operator=(const FailIfThrown&) = delete;
+    ~FailIfThrown();
+
+   private:
+    Exchange& exchange_;
+    int uncaught_;
+  };
 
   Request request_;
   ExchangeOptions options_;
@@ -202,7 +217,6 @@ class Exchange {
   bool body_pulled_ = false;                      // the stream source has produced bytes (a resend rewinds it)
   bool stale_resend_used_ = false;                // RFC 9112 §9.3.1 resend on a fresh connection, once
   bool auth_allowed_ = true;                      // false after a cross-origin redirect: credentials stay behind
-  std::optional<FinalResponse> response_;
   std::string url_text_;                          // request_.url without userinfo, made when a policy needs it
   std::vector<Decision> decisions_;
 };

@@ -147,23 +147,7 @@ Response PoolState::execute(PreparedExchange prepared) {
         sleep_until(wait->at);
         ex.on_timer(steady_now());
       } else if (std::holds_alternative<exchange::Deliver>(action)) {
-        exchange::FinalResponse final_response = ex.take_response();
-        http1::ResponseHead& head = final_response.head;
-        Response response;
-        response.status_ = head.status;
-        response.reason_ = std::move(head.reason);
-        response.version_ = head.version_major == 1 && head.version_minor == 1
-                                ? std::string("HTTP/1.1")
-                                : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
-        response.url_ = ex.url_text();
-        response.headers_ = std::move(head.headers);
-        response.history_ = std::move(final_response.history);
-        response.decisions_ = ex.decisions();
-        response.attempts_ = final_response.attempts;
-        response.reader_ = std::make_unique<BodyReader>(
-            BodyReader{shared_from_this(), std::move(c), ex.deadlines(), keep_alive_timeout(response.headers_)});
-        if (preload_content) response.data();
-        return response;
+        return make_response(ex, std::move(c), preload_content);
       } else {
         Error error = std::get<exchange::Fail>(action).error;
         if (c) discard(std::move(c));
@@ -175,6 +159,26 @@ Response PoolState::execute(PreparedExchange prepared) {
     if (c) discard(std::move(c));
     throw;
   }
+}
+
+Response PoolState::make_response(exchange::Exchange& ex, Connection c, bool preload_content) {
+  exchange::FinalResponse final_response = ex.take_response();
+  http1::ResponseHead& head = final_response.head;
+  Response response;  // one return: constructed in place (NRVO), never moved
+  response.status_ = head.status;
+  response.reason_ = std::move(head.reason);
+  response.version_ = head.version_major == 1 && head.version_minor == 1
+                          ? std::string("HTTP/1.1")
+                          : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
+  response.url_ = ex.url_text();
+  response.headers_ = std::move(head.headers);
+  response.history_ = std::move(final_response.history);
+  response.decisions_ = ex.decisions();
+  response.attempts_ = final_response.attempts;
+  response.reader_ = std::make_unique<BodyReader>(
+      BodyReader{shared_from_this(), std::move(c), ex.deadlines(), keep_alive_timeout(response.headers_)});
+  if (preload_content) response.data();
+  return response;
 }
 
 bool PoolState::pull_body(BodyReader& reader, const std::string& url, std::string& out) {

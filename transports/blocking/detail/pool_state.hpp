@@ -63,6 +63,9 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   const ClientDefaults& defaults() const noexcept { return defaults_; }
 
  private:
+  // The blocking Response for the exchange's delivered head, reading its body from `c`
+  // (all of it when `preload_content`).
+  Response make_response(exchange::Exchange& ex, std::unique_ptr<PooledConnection> c, bool preload_content);
   // A connection for `want`, reused or new, honouring block/maxsize and its pool deadline.
   // Errors: pool_closed, pool_empty, and those of tcp_connect().
   Result<std::unique_ptr<PooledConnection>> checkout(const exchange::OpenConnection& want);
