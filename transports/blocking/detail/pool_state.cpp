@@ -72,7 +72,7 @@ EventHooks PoolState::event_hooks() const {
   return hooks_;
 }
 
-Response PoolState::execute(PreparedExchange prepared) {
+Response PoolState::execute(PreparedExchange&& prepared) {
   const bool preload_content = prepared.preload_content;
   BodySource source(prepared.request.body);
   exchange::ExchangeOptions& options = prepared.options;

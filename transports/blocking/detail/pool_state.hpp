@@ -39,7 +39,7 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   // Runs `request` through an exchange (core/exchange) with these options and retry state, carrying out
   // its actions, and returns the delivered response. Throws the API's exceptions, and whatever a hook,
   // auth flow or observer throws.
-  Response execute(PreparedExchange prepared);
+  Response execute(PreparedExchange&& prepared);
 
   // Pulls the next piece of a streaming body into `out`. Returns false when
   // the body is complete (the connection has then been released). Throws,
