@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <exception>
 #include <utility>
 
 #include "core/message/method.hpp"
@@ -78,7 +79,8 @@ void Exchange::begin_attempt(TimePoint now) {
 
   const std::uint16_t port = request_.url.effective_port().value_or(0);
   // User code below may throw: until it returns, the exchange counts as failed.
-  if (options_.circuit != nullptr || options_.auth || !options_.hooks.request.empty()) arm_user_code_guard();
+  state_ = State::failed;
+  const FailIfThrown guard(*this);
   if (options_.circuit != nullptr) {
     const std::string origin = request_.url.hostname() + ":" + std::to_string(port);
     if (auto allowed = options_.circuit->allow(origin, now); !allowed) {
@@ -316,12 +318,13 @@ void Exchange::process_events(TimePoint now) {
 
 // --- decisions -----------------------------------------------------------------------------------------
 
-void Exchange::handle_head(http1::ResponseHead head, TimePoint now) {
+void Exchange::handle_head(http1::ResponseHead&& head, TimePoint now) {
   const int status = head.status;
   head_ = std::move(head);
   const Headers& headers = head_->headers;
 
-  if (options_.circuit != nullptr || options_.auth || !options_.hooks.response.empty()) arm_user_code_guard();
+  state_ = State::failed;  // until user code below returns
+  const FailIfThrown guard(*this);
   for (const auto& hook : options_.hooks.response) hook(AttemptResponse{*head_, request_.url, attempts_});
   if (options_.circuit != nullptr) {
     const std::string origin =
@@ -470,16 +473,7 @@ void Exchange::deliver(TimePoint now) {
   state_ = State::delivered;
   wait_deadline_ = TimePoint::never();
   observe(AttemptOutcome::success, head_->status, nullptr, {}, {}, now);
-  // Delivery is final: the URL and method move into the response (url_text() keeps the URL's text).
-  url_text();
-  FinalResponse& r = response_.emplace();
-  r.head = std::move(*head_);
-  r.url = std::move(request_.url);
-  r.method = std::move(request_.method);
-  r.history = retry_.take_history();
-  r.attempts = attempts_;
-  head_.reset();
-  next_ = Deliver{};
+  next_ = Deliver{};  // head_ stays until take_response() moves it out
 }
 
 void Exchange::fail(Error error, TimePoint now) {
@@ -491,19 +485,25 @@ void Exchange::fail(Error error, TimePoint now) {
 }
 
 FinalResponse Exchange::take_response() {
-  FinalResponse out = std::move(*response_);
-  response_.reset();
+  // Delivery is final: the URL, method and history move into the response (url_text() keeps the text).
+  url_text();
+  FinalResponse out{std::move(*head_), std::move(request_.url), std::move(request_.method), retry_.take_history(),
+                    attempts_};
+  head_.reset();
   return out;
 }
 
-// --- helpers -------------------------------------------------------------------------------------------
-
-// Hooks, auth flows and circuit gates are user code that may throw. Until the step that runs them sets
-// the next state, the exchange reads as failed, so an exception leaves it unusable rather than half-way.
-void Exchange::arm_user_code_guard() {
-  state_ = State::failed;
-  next_ = Fail{make_error(ErrorCode::invalid_state, "a hook or auth flow threw")};
+Exchange::FailIfThrown::~FailIfThrown() {
+  if (std::uncaught_exceptions() <= uncaught_) return;
+  exchange_.state_ = State::failed;
+  try {
+    exchange_.next_ = Fail{make_error(ErrorCode::invalid_state, "a hook or auth flow threw")};
+  } catch (...) {
+    // Out of memory while unwinding: a destructor must not throw. The state alone still says failed.
+  }
 }
+
+// --- helpers -------------------------------------------------------------------------------------------
 
 void Exchange::decide(TimePoint now, std::string what) { decisions_.push_back(Decision{now, std::move(what)}); }
 

@@ -46,6 +46,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -138,7 +139,7 @@ class Exchange {
   // with them. Only valid once next_action() has been called (the first attempt has started).
   const policy::RequestDeadlines& deadlines() const noexcept { return *attempt_deadlines_; }
   const std::vector<Decision>& decisions() const noexcept { return decisions_; }
-  // The request of the current attempt. After Deliver its URL and method have moved into the response.
+  // The request of the current attempt. After take_response() its URL and method have moved into the response.
   const Request& request() const noexcept { return request_; }
   // The current request URL without userinfo (url::Url::to_string(false)), made once per URL.
   const std::string& url_text();
@@ -157,7 +158,7 @@ class Exchange {
   void finish_body(TimePoint now);
   void await_head(TimePoint now);
   void process_events(TimePoint now);
-  void handle_head(http1::ResponseHead head, TimePoint now);
+  void handle_head(http1::ResponseHead&& head, TimePoint now);
   void handle_attempt_error(Error error, TimePoint now);
   void start_drain(AfterDrain then, TimePoint now);
   void finish_drain(bool reusable, TimePoint now);
@@ -167,11 +168,24 @@ class Exchange {
   void receive(TimePoint deadline);
   bool expect(State state, TimePoint now);
   void decide(TimePoint now, std::string what);
-  void arm_user_code_guard();
   void observe(AttemptOutcome outcome, int status, const Error* error, Duration delay, std::string_view reason,
                TimePoint now);
   policy::Attempt attempt_info(const Error* error, int status, const Headers* headers, TimePoint now);
   double random_unit();
+
+  // Held across user code (hooks, auth flows): if it throws, the exchange is left failed, answering Fail.
+  // Built only then: a Fail set up front would cost an allocation per attempt and per head.
+  class FailIfThrown {
+   public:
+    explicit FailIfThrown(Exchange& exchange) noexcept : exchange_(exchange), uncaught_(std::uncaught_exceptions()) {}
+    FailIfThrown(const FailIfThrown&) = delete;
+    FailIfThrown& operator=(const FailIfThrown&) = delete;
+    ~FailIfThrown();
+
+   private:
+    Exchange& exchange_;
+    int uncaught_;
+  };
 
   Request request_;
   ExchangeOptions options_;
@@ -206,7 +220,6 @@ class Exchange {
   bool body_pulled_ = false;                      // the stream source has produced bytes (a resend rewinds it)
   bool stale_resend_used_ = false;                // RFC 9112 §9.3.1 resend on a fresh connection, once
   bool auth_allowed_ = true;                      // false after a cross-origin redirect: credentials stay behind
-  std::optional<FinalResponse> response_;
   std::string url_text_;                          // request_.url without userinfo, made when a policy needs it
   std::vector<Decision> decisions_;
 };

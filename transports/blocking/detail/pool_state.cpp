@@ -1,5 +1,6 @@
 #include "transports/blocking/detail/pool_state.hpp"
 
+#include <algorithm>
 #include <thread>
 #include <utility>
 
@@ -71,7 +72,7 @@ EventHooks PoolState::event_hooks() const {
   return hooks_;
 }
 
-Response PoolState::execute(PreparedExchange prepared) {
+Response PoolState::execute(PreparedExchange&& prepared) {
   const bool preload_content = prepared.preload_content;
   BodySource source(prepared.request.body);
   exchange::ExchangeOptions& options = prepared.options;
@@ -146,24 +147,7 @@ Response PoolState::execute(PreparedExchange prepared) {
         sleep_until(wait->at);
         ex.on_timer(steady_now());
       } else if (std::holds_alternative<exchange::Deliver>(action)) {
-        exchange::FinalResponse final_response = ex.take_response();
-        http1::ResponseHead& head = final_response.head;
-        Response response;
-        response.status_ = head.status;
-        response.reason_ = std::move(head.reason);
-        response.version_ = head.version_major == 1 && head.version_minor == 1
-                                ? std::string("HTTP/1.1")
-                                : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
-        response.url_ = ex.url_text();
-        response.headers_ = std::move(head.headers);
-        response.history_ = std::move(final_response.history);
-        response.decisions_ = ex.decisions();
-        response.attempts_ = final_response.attempts;
-        response.reader_ = std::make_unique<BodyReader>(
-            BodyReader{shared_from_this(), std::move(c), ex.deadlines(), response.url_,
-                       keep_alive_timeout(response.headers_)});
-        if (preload_content) response.data();
-        return response;
+        return make_response(ex, std::move(c), preload_content);
       } else {
         Error error = std::get<exchange::Fail>(action).error;
         if (c) discard(std::move(c));
@@ -177,11 +161,31 @@ Response PoolState::execute(PreparedExchange prepared) {
   }
 }
 
-bool PoolState::pull_body(BodyReader& reader, std::string& out) {
+Response PoolState::make_response(exchange::Exchange& ex, Connection c, bool preload_content) {
+  exchange::FinalResponse final_response = ex.take_response();
+  http1::ResponseHead& head = final_response.head;
+  Response response;  // one return: constructed in place (NRVO), never moved
+  response.status_ = head.status;
+  response.reason_ = std::move(head.reason);
+  response.version_ = head.version_major == 1 && head.version_minor == 1
+                          ? std::string("HTTP/1.1")
+                          : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
+  response.url_ = ex.url_text();
+  response.headers_ = std::move(head.headers);
+  response.history_ = std::move(final_response.history);
+  response.decisions_ = ex.decisions();
+  response.attempts_ = final_response.attempts;
+  response.reader_ = std::make_unique<BodyReader>(
+      BodyReader{shared_from_this(), std::move(c), ex.deadlines(), keep_alive_timeout(response.headers_)});
+  if (preload_content) response.data();
+  return response;
+}
+
+bool PoolState::pull_body(BodyReader& reader, const std::string& url, std::string& out) {
   auto event = reader.connection->next_event(reader.deadlines);
   if (!event) {
     reader.pool->discard(std::move(reader.connection));
-    throw_result_error(std::move(event).error(), reader.url);
+    throw_result_error(std::move(event).error(), url);
   }
   if (auto* data = std::get_if<http1::BodyData>(&*event)) {
     out.append(as_chars(data->data));
@@ -193,7 +197,7 @@ bool PoolState::pull_body(BodyReader& reader, std::string& out) {
   }
   // The machine emits nothing else between a head and the end of its body.
   reader.pool->discard(std::move(reader.connection));
-  throw_result_error(make_error(ErrorCode::invalid_state, "unexpected event while reading a body"), reader.url);
+  throw_result_error(make_error(ErrorCode::invalid_state, "unexpected event while reading a body"), url);
 }
 
 Result<Connection> PoolState::checkout(const exchange::OpenConnection& want) {
@@ -209,9 +213,7 @@ Result<Connection> PoolState::checkout(const exchange::OpenConnection& want) {
     take_idle_locked(acquired->to_close, closing);
 
     if (auto* reuse = std::get_if<pool::Reuse>(&acquired->action)) {
-      auto it = idle_.find(reuse->id);
-      Connection c = std::move(it->second);
-      idle_.erase(it);
+      Connection c = take_idle_connection_locked(reuse->id);
       if (c->socket.is_dropped()) {
         trace(options_.trace, TraceKind::closed, [&] { return "idle connection was dropped by the server"; });
         grant_slot_locked(pools_.discard(reuse->id).value_or(std::nullopt));
@@ -282,8 +284,7 @@ void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {
     return;
   }
   if (std::holds_alternative<pool::KeepIdle>(decision->action)) {
-    const auto id = c->id;
-    idle_.emplace(id, std::move(c));
+    idle_.push_back(std::move(c));
   } else if (auto* handoff = std::get_if<pool::HandOff>(&decision->action)) {
     grants_[handoff->ticket] = Grant{handoff->id, std::move(c), false};
     granted_cv_.notify_all();
@@ -316,11 +317,18 @@ void PoolState::dispose_locked(const pool::Disposal& disposal, std::vector<Conne
 
 void PoolState::take_idle_locked(const std::vector<pool::ConnectionId>& ids, std::vector<Connection>& closing) {
   for (auto id : ids) {
-    if (auto it = idle_.find(id); it != idle_.end()) {
-      closing.push_back(std::move(it->second));
-      idle_.erase(it);
-    }
+    if (Connection c = take_idle_connection_locked(id)) closing.push_back(std::move(c));
   }
+}
+
+Connection PoolState::take_idle_connection_locked(pool::ConnectionId id) {
+  auto it = std::find_if(idle_.begin(), idle_.end(), [id](const Connection& c) { return c->id == id; });
+  if (it == idle_.end()) return nullptr;
+  Connection c = std::move(*it);
+  // Order does not matter (the pool picks by id): swap with the last and pop, no shifting.
+  *it = std::move(idle_.back());
+  idle_.pop_back();
+  return c;
 }
 
 void PoolState::clear() {
