@@ -143,6 +143,11 @@ class Exchange {
   const Request& request() const noexcept { return request_; }
   // The current request URL without userinfo (url::Url::to_string(false)), made once per URL.
   const std::string& url_text();
+  // Moves that text out (a transport's delivered response keeps it); url_text() makes it again if asked.
+  std::string take_url_text() {
+    url_text();
+    return std::move(url_text_);
+  }
   int attempts() const noexcept { return attempts_; }
 
   // After Deliver: the response (moved out; call once).

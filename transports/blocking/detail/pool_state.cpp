@@ -170,10 +170,10 @@ Response PoolState::make_response(exchange::Exchange& ex, Connection c, bool pre
   response.version_ = head.version_major == 1 && head.version_minor == 1
                           ? std::string("HTTP/1.1")
                           : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
-  response.url_ = ex.url_text();
+  response.url_ = ex.take_url_text();
   response.headers_ = std::move(head.headers);
   response.history_ = std::move(final_response.history);
-  response.decisions_ = ex.decisions();
+  if (!ex.decisions().empty()) response.decisions_ = ex.decisions();
   response.attempts_ = final_response.attempts;
   response.reader_ = std::make_unique<BodyReader>(
       BodyReader{shared_from_this(), std::move(c), ex.deadlines(), keep_alive_timeout(response.headers_)});
