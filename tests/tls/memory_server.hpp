@@ -1,0 +1,48 @@
+#pragma once
+// An mbedTLS server session in memory mode, the peer of the client engine in tests without sockets.
+// Test code only: it checks nothing about the client and does not verify client certificates.
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/bytes.hpp"
+
+namespace hipp::test {
+
+class MemoryServer {
+ public:
+  // Throws std::runtime_error when the certificate or key cannot be loaded.
+  MemoryServer(const std::filesystem::path& cert, const std::filesystem::path& key);
+  ~MemoryServer();
+  MemoryServer(const MemoryServer&) = delete;
+  MemoryServer& operator=(const MemoryServer&) = delete;
+
+  // Bytes from the client; advances the handshake and decrypts into received(). Returns the mbedTLS
+  // result of the last step (0 or WANT_READ when fine).
+  int receive(Bytes data);
+  // Encrypted bytes for the client (taken: the buffer is emptied).
+  std::vector<std::byte> take_output();
+  void write(std::string_view plaintext);
+  void close_notify();
+
+  [[nodiscard]] bool handshake_done() const noexcept { return handshake_done_; }
+  [[nodiscard]] bool peer_closed() const noexcept { return peer_closed_; }
+  [[nodiscard]] const std::string& received() const noexcept { return received_; }
+  // The SNI the client sent, empty when none.
+  [[nodiscard]] const std::string& server_name() const noexcept { return server_name_; }
+  [[nodiscard]] bool got_server_name() const noexcept { return got_server_name_; }
+
+ private:
+  struct State;
+  int advance();
+  State* state_;
+  bool handshake_done_ = false;
+  bool peer_closed_ = false;
+  std::string received_;
+  std::string server_name_;
+  bool got_server_name_ = false;
+};
+
+}  // namespace hipp::test
