@@ -218,3 +218,48 @@ TEST_CASE("tls memory: a session to a name the certificate lacks fails with host
     CHECK(pair.client->error()->detail.rfind("hostname mismatch", 0) == 0);
   }
 }
+
+TEST_CASE("tls: configuration errors are reported when the context is made", "[tls]") {
+  struct Row {
+    const char* what;
+    tls::ClientConfig config;
+    ErrorCode code;
+    std::string prefix;
+  };
+  tls::ClientConfig base;
+  base.ca_certs = cert_matrix().crt("ca").string();
+  auto with = [&](auto change) {
+    tls::ClientConfig config = base;
+    change(config);
+    return config;
+  };
+  const std::vector<Row> rows = {
+      {"missing CA file", with([](auto& c) { c.ca_certs = "/nonexistent.pem"; }), ErrorCode::tls_failed, "ca_certs"},
+      {"missing CA dir", with([](auto& c) { c.ca_cert_dir = "/nonexistent-dir"; }), ErrorCode::tls_failed,
+       "ca_cert_dir"},
+      {"key without cert", with([](auto& c) { c.key_file = cert_matrix().key("client").string(); }),
+       ErrorCode::tls_failed, "key_file"},
+      {"encrypted key, no password", with([](auto& c) {
+         c.cert_file = cert_matrix().crt("client").string();
+         c.key_file = cert_matrix().key("client").string();
+       }),
+       ErrorCode::tls_failed, "key_file"},
+      {"empty ALPN name", with([](auto& c) {
+         c.alpn = {"h2", ""};
+       }),
+       ErrorCode::tls_failed, "alpn"},
+      {"short pin", with([](auto& c) { c.assert_fingerprint = "ab:cd"; }), ErrorCode::tls_failed, "assert_fingerprint"},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.what);
+    auto context = tls::make_mbedtls_context(row.config);
+    REQUIRE_FALSE(context);
+    CHECK(context.error().code == row.code);
+    CHECK(context.error().detail.rfind(row.prefix, 0) == 0);
+  }
+  auto context = tls::make_mbedtls_context(base);
+  REQUIRE(context);
+  auto engine = (*context)->connect("");
+  REQUIRE_FALSE(engine);
+  CHECK(engine.error().code == ErrorCode::invalid_url);
+}
