@@ -12,6 +12,9 @@
 #include "tests/tls/memory_server.hpp"
 #include "transports/tls/mbedtls_context.hpp"
 
+#include <mbedtls/ssl.h>
+#include <mbedtls/version.h>
+
 using namespace hipp;
 using hipp::test::cert_matrix;
 using hipp::test::MemoryServer;
@@ -28,8 +31,10 @@ std::shared_ptr<const tls::ClientContext> trusting_context() {
 
 // A client engine and a server session joined by a virtual wire that delivers `chunk` bytes at a time.
 struct Pair {
-  explicit Pair(std::string_view host = "localhost", std::size_t chunk_size = 1 << 20)
-      : context(trusting_context()), server(cert_matrix().crt("valid"), cert_matrix().key("valid")), chunk(chunk_size) {
+  explicit Pair(std::string_view host = "localhost", std::size_t chunk_size = 1 << 20, MemoryServer::Limits limits = {})
+      : context(trusting_context()),
+        server(cert_matrix().crt("valid"), cert_matrix().key("valid"), std::move(limits)),
+        chunk(chunk_size) {
     auto made = context->connect(host);
     REQUIRE(made);
     client = std::move(*made);
@@ -263,3 +268,39 @@ TEST_CASE("tls: configuration errors are reported when the context is made", "[t
   REQUIRE_FALSE(engine);
   CHECK(engine.error().code == ErrorCode::invalid_url);
 }
+
+TEST_CASE("tls memory: only ECDHE with an AEAD cipher is accepted", "[tls]") {
+  struct Row {
+    const char* what;
+    int suite;
+    bool accepted;
+  };
+  const std::vector<Row> rows = {
+      {"ECDHE + AES-GCM", MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, true},
+      {"ECDHE + AES-256-GCM", MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, true},
+      {"ECDHE + ChaCha20-Poly1305", MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, true},
+      {"ECDHE + CBC", MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, false},
+      {"static ECDH + GCM (no forward secrecy)", MBEDTLS_TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256, false},
+      {"ECDHE + CCM", MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM, false},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.what);
+    Pair pair("localhost", 1 << 20, MemoryServer::Limits{{row.suite}, false});
+    pair.drive();
+    if (row.accepted) {
+      CHECK(pair.client->state() == tls::State::open);
+    } else {
+      REQUIRE(pair.client->state() == tls::State::failed);
+      CHECK(pair.client->error()->code == ErrorCode::tls_failed);
+    }
+  }
+}
+
+#if MBEDTLS_VERSION_NUMBER < 0x03000000
+TEST_CASE("tls memory: a server that stops at TLS 1.1 is refused", "[tls]") {
+  Pair pair("localhost", 1 << 20, MemoryServer::Limits{{}, true});
+  pair.drive();
+  REQUIRE(pair.client->state() == tls::State::failed);
+  CHECK(pair.client->error()->code == ErrorCode::tls_failed);
+}
+#endif

@@ -47,7 +47,8 @@ struct MemoryServer::State {
   }
 };
 
-MemoryServer::MemoryServer(const std::filesystem::path& cert, const std::filesystem::path& key) : state_(new State) {
+MemoryServer::MemoryServer(const std::filesystem::path& cert, const std::filesystem::path& key, Limits limits)
+    : state_(new State) {
   State& s = *state_;
   s.owner = this;
   mbedtls_entropy_init(&s.entropy);
@@ -70,6 +71,17 @@ MemoryServer::MemoryServer(const std::filesystem::path& cert, const std::filesys
   mbedtls_ssl_conf_rng(&s.conf, mbedtls_ctr_drbg_random, &s.drbg);
   mbedtls_ssl_conf_own_cert(&s.conf, &s.cert, &s.key);
   mbedtls_ssl_conf_sni(&s.conf, &State::sni, &s);
+  if (!limits.suites.empty()) {
+    suites_ = limits.suites;
+    suites_.push_back(0);
+    mbedtls_ssl_conf_ciphersuites(&s.conf, suites_.data());
+  }
+#if MBEDTLS_VERSION_NUMBER < 0x03000000
+  if (limits.tls_1_1_only) {
+    mbedtls_ssl_conf_min_version(&s.conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_1);
+    mbedtls_ssl_conf_max_version(&s.conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_2);
+  }
+#endif
   if (mbedtls_ssl_setup(&s.ssl, &s.conf) != 0) throw std::runtime_error("MemoryServer: ssl_setup failed");
   mbedtls_ssl_set_bio(&s.ssl, &s, &State::send, &State::recv, nullptr);
 }

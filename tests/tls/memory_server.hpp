@@ -11,10 +11,17 @@
 
 namespace hipp::test {
 
+// What the server is willing to negotiate, to prove the client refuses weak offers.
+struct MemoryServerLimits {
+  std::vector<int> suites;    // mbedTLS suite ids, empty: mbedTLS's defaults
+  bool tls_1_1_only = false;  // offer at most TLS 1.1 (mbedTLS 2.x only)
+};
+
 class MemoryServer {
  public:
+  using Limits = MemoryServerLimits;
   // Throws std::runtime_error when the certificate or key cannot be loaded.
-  MemoryServer(const std::filesystem::path& cert, const std::filesystem::path& key);
+  MemoryServer(const std::filesystem::path& cert, const std::filesystem::path& key, Limits limits = {});
   ~MemoryServer();
   MemoryServer(const MemoryServer&) = delete;
   MemoryServer& operator=(const MemoryServer&) = delete;
@@ -38,6 +45,7 @@ class MemoryServer {
   struct State;
   int advance();
   State* state_;
+  std::vector<int> suites_;  // zero-terminated copy for mbedTLS
   bool handshake_done_ = false;
   bool peer_closed_ = false;
   std::string received_;
