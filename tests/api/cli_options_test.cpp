@@ -93,6 +93,8 @@ TEST_CASE("errors map to curl's exit codes") {
   CHECK(cli::exit_code_for(ErrorCode::conflicting_framing) == 8);
   CHECK(cli::exit_code_for(ErrorCode::max_retries) == 47);  // too many redirects, and redirect loops
   CHECK(cli::exit_code_for(ErrorCode::circuit_open) == 7);
+  CHECK(cli::exit_code_for(ErrorCode::tls_failed) == 35);                 // CURLE_SSL_CONNECT_ERROR
+  CHECK(cli::exit_code_for(ErrorCode::certificate_verify_failed) == 60);  // CURLE_PEER_FAILED_VERIFICATION
 }
 
 TEST_CASE("-L, --max-redirs and the --retry flags parse") {

@@ -93,6 +93,7 @@ TEST_CASE("classify: connect, read, other and fatal errors") {
       {ErrorCode::malformed_response, ErrorKind::read, ErrorKind::connect},
       {ErrorCode::incomplete_body, ErrorKind::read, ErrorKind::connect},
       {ErrorCode::tls_failed, ErrorKind::other, ErrorKind::other},
+      {ErrorCode::certificate_verify_failed, ErrorKind::other, ErrorKind::other},
       {ErrorCode::pool_empty, ErrorKind::fatal, ErrorKind::fatal},
       {ErrorCode::pool_closed, ErrorKind::fatal, ErrorKind::fatal},
       {ErrorCode::pool_timeout, ErrorKind::fatal, ErrorKind::fatal},
