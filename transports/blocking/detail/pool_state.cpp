@@ -11,13 +11,11 @@
 #include "transports/api/errors.hpp"
 #include "transports/blocking/clock.hpp"
 #include "transports/blocking/tcp_connect.hpp"
+#include "transports/tls/mbedtls_context.hpp"
 
 namespace hipp::blocking::detail {
 
 namespace {
-
-// Big enough for a typical response in one recv, small enough to stay in cache.
-constexpr std::size_t kReadSize = 16 * 1024;
 
 using Connection = std::unique_ptr<PooledConnection>;
 
@@ -103,7 +101,7 @@ Response PoolState::execute(PreparedExchange&& prepared) {
           trace(options_.trace, TraceKind::request_head, [&] { return std::string(as_chars(out)); });
           head_pending = false;
         }
-        if (auto written = c->socket.write_all(out, send->deadline); !written) {
+        if (auto written = c->send(out, send->deadline); !written) {
           ex.on_io_failed(std::move(written).error(), steady_now());
           continue;
         }
@@ -125,15 +123,10 @@ Response PoolState::execute(PreparedExchange&& prepared) {
           ex.on_body_end(steady_now());
         }
       } else if (auto* receive = std::get_if<exchange::Receive>(&action)) {
-        auto buffer = c->machine.prepare_input(kReadSize);
-        auto n = c->socket.read_some(buffer, receive->deadline);
-        if (!n) {
-          c->machine.commit_input(0);
-          ex.on_io_failed(std::move(n).error(), steady_now());
+        if (auto got = c->receive(receive->deadline); !got) {
+          ex.on_io_failed(std::move(got).error(), steady_now());
           continue;
         }
-        c->machine.commit_input(*n);
-        if (*n == 0) c->machine.receive_eof();
         ex.on_received(steady_now());
       } else if (auto* release_action = std::get_if<exchange::ReleaseConnection>(&action)) {
         if (c) {
@@ -257,20 +250,43 @@ Result<Connection> PoolState::open(pool::ConnectionId id, const exchange::OpenCo
                                    std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   trace(options_.trace, TraceKind::connecting, [&] { return want.host + ":" + std::to_string(want.port); });
-  auto socket = tcp_connect(want.host, want.port, want.connect_deadline);
-  lock.lock();
-  if (!socket) {
-    grant_slot_locked(pools_.open_failed(id).value_or(std::nullopt));
-    return Unexpected{std::move(socket).error()};
-  }
-  (void)pools_.opened(id);  // cannot fail: `id` was handed out for connecting and nothing else saw it
-  trace(options_.trace, TraceKind::connected, [&] { return socket->peer_address(); });
   auto c = std::make_unique<PooledConnection>();
   c->id = id;
   c->key = want.key;
-  c->socket = std::move(*socket);
   c->machine = http1::Connection(options_.limits);
+  Result<void> connected = [&]() -> Result<void> {
+    auto socket = tcp_connect(want.host, want.port, want.connect_deadline);
+    if (!socket) return Unexpected{std::move(socket).error()};
+    c->socket = std::move(*socket);
+    trace(options_.trace, TraceKind::connected, [&] { return c->socket.peer_address(); });
+    if (want.key.scheme != "https") return {};
+    auto context = tls_context();
+    if (!context) return Unexpected{std::move(context).error()};
+    auto engine = (*context)->connect(want.host);
+    if (!engine) return Unexpected{std::move(engine).error()};
+    c->tls = std::move(*engine);
+    return c->handshake(want.connect_deadline);
+  }();
+  lock.lock();
+  if (!connected) {
+    grant_slot_locked(pools_.open_failed(id).value_or(std::nullopt));
+    return Unexpected{std::move(connected).error()};
+  }
+  (void)pools_.opened(id);  // cannot fail: `id` was handed out for connecting and nothing else saw it
   return c;
+}
+
+Result<std::shared_ptr<const tls::ClientContext>> PoolState::tls_context() {
+  // Loading the CA bundle costs milliseconds: once per manager, on its first https request.
+  std::lock_guard lock(tls_mutex_);
+  if (!tls_context_) {
+    tls::ClientConfig config = options_.tls;
+    config.alpn = {"http/1.1"};  // HTTP/2 over this transport comes with core/http2 wiring
+    auto made = tls::make_mbedtls_context(config);
+    if (!made) return Unexpected{std::move(made).error()};
+    tls_context_ = std::move(*made);
+  }
+  return tls_context_;
 }
 
 void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {

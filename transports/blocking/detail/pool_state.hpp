@@ -21,6 +21,7 @@
 #include "transports/api/exchange_setup.hpp"
 #include "transports/blocking/pool_manager.hpp"
 #include "transports/blocking/pooled_connection.hpp"
+#include "transports/tls/engine.hpp"
 
 namespace hipp::blocking::detail {
 
@@ -88,6 +89,8 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   // Removes and returns idle connection `id`, or null when it is not idle.
   std::unique_ptr<PooledConnection> take_idle_connection_locked(pool::ConnectionId id);
   void grant_slot_locked(const std::optional<pool::OpenFor>& slot);
+  // The manager's TLS settings as a context, made on first use. Errors: those of make_mbedtls_context().
+  Result<std::shared_ptr<const tls::ClientContext>> tls_context();
 
   const PoolManagerOptions options_;
   const ClientDefaults defaults_;
@@ -100,6 +103,8 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   std::unordered_map<pool::WaitTicket, Grant> grants_;
   bool closed_ = false;
   std::shared_ptr<SharedCircuitGate> circuit_;
+  std::mutex tls_mutex_;
+  std::shared_ptr<const tls::ClientContext> tls_context_;
   std::mutex auth_mutex_;
   mutable std::mutex hooks_mutex_;
   EventHooks hooks_;
