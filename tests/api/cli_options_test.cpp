@@ -269,3 +269,20 @@ TEST_CASE("retry wrappers map to 47 for redirects, else to their cause's exit co
         22);
   CHECK(cli::exit_code_for(make_error(ErrorCode::connection_closed, "empty")) == 52);
 }
+
+TEST_CASE("TLS flags: -k, --cacert, --capath, --cert, --key, --pass") {
+  auto o = parse({"-k", "--cacert", "/ca.pem", "--capath", "/certs", "-E", "/me.pem", "--key", "/me.key", "--pass",
+                  "secret", "https://a/"});
+  REQUIRE(o);
+  CHECK(o->insecure);
+  CHECK(o->cacert == "/ca.pem");
+  CHECK(o->capath == "/certs");
+  CHECK(o->cert == "/me.pem");
+  CHECK(o->key == "/me.key");
+  CHECK(o->pass == "secret");
+  auto plain = parse({"https://a/"});
+  REQUIRE(plain);
+  CHECK_FALSE(plain->insecure);
+  CHECK_FALSE(plain->cacert.has_value());
+  CHECK_FALSE(parse({"--cacert"}));  // a flag without its value
+}
