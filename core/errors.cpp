@@ -53,6 +53,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::retry_exhausted, ErrorCategory::policy, "retry_exhausted"},
     {ErrorCode::circuit_open, ErrorCategory::policy, "circuit_open"},
     {ErrorCode::tls_failed, ErrorCategory::tls, "tls_failed"},
+    {ErrorCode::certificate_verify_failed, ErrorCategory::tls, "certificate_verify_failed"},
     {ErrorCode::decode_failed, ErrorCategory::decode, "decode_failed"},
 };
 

@@ -75,7 +75,8 @@ enum class ErrorCode {
   retry_exhausted,          // RetryError (hyperhttp's RetryPolicy): failed after >= 1 retry; cause = the original
   circuit_open,             // CircuitBreakerOpen: the host's circuit breaker refuses requests for now
   // tls
-  tls_failed,
+  tls_failed,                 // the TLS handshake or a record failed (curl 35); detail says why
+  certificate_verify_failed,  // the peer's certificate was refused (curl 60); detail starts with the reason
   // decode
   decode_failed,
 };

@@ -155,6 +155,18 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
       o.digest = false;  // curl: the last of --basic / --digest wins
     } else if (a == "--oauth2-bearer") {
       ok = with_value([&](const std::string& v) -> Result<void> { o.oauth2_bearer = v; return {}; });
+    } else if (a == "-k" || a == "--insecure") {
+      o.insecure = true;
+    } else if (a == "--cacert") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.cacert = v; return {}; });
+    } else if (a == "--capath") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.capath = v; return {}; });
+    } else if (a == "-E" || a == "--cert") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.cert = v; return {}; });
+    } else if (a == "--key") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.key = v; return {}; });
+    } else if (a == "--pass") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.pass = v; return {}; });
     } else if (a == "-h" || a == "--help") {
       o.help = true;
     } else if (a == "-V" || a == "--version") {
@@ -200,6 +212,11 @@ std::string usage() {
      --digest               Use Digest auth (RFC 7616) for -u
      --basic                Use Basic auth for -u (the default)
      --oauth2-bearer <tok>  Send "Authorization: Bearer <tok>"
+ -k, --insecure             Do not verify the server's certificate (https)
+     --cacert <file>        Trust the CA certificates in <file> (PEM) instead of the system bundle
+     --capath <dir>         Trust the CA certificates in <dir>
+ -E, --cert <file>          Client certificate (PEM) for servers that ask for one
+     --key <file>           Its private key (PEM); --pass <phrase> if it is encrypted
  -V, --version              Show the version
  -h, --help                 This help
 Exit codes as curl's: 3 bad URL, 6 cannot resolve, 7 cannot connect, 18 partial body,

@@ -36,6 +36,12 @@ struct CliOptions {
   std::optional<std::string> user;                         // -u / --user "user:password"
   bool digest = false;                                     // --digest: -u is Digest, not Basic
   std::optional<std::string> oauth2_bearer;                // --oauth2-bearer TOKEN
+  bool insecure = false;                                   // -k / --insecure: no certificate verification
+  std::optional<std::string> cacert;                       // --cacert FILE: trust these CAs (PEM)
+  std::optional<std::string> capath;                       // --capath DIR: trust the CAs in this directory
+  std::optional<std::string> cert;                         // --cert FILE: client certificate (PEM)
+  std::optional<std::string> key;                          // --key FILE: its private key (PEM)
+  std::optional<std::string> pass;                         // --pass PHRASE: the key's password
   bool help = false;
   bool version = false;
 };

@@ -46,6 +46,7 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::retry_exhausted: return kReceiveError;  // the CLI uses Hip's Retry; never produced there
     case ErrorCode::circuit_open: return kConnect;  // curl has no breaker: refused before connecting
     case ErrorCode::tls_failed: return kTlsConnect;
+    case ErrorCode::certificate_verify_failed: return kPeerFailedVerification;
     case ErrorCode::decode_failed: return kBadContentEncoding;
   }
   return kReceiveError;

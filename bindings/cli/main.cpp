@@ -145,6 +145,12 @@ int run(const CliOptions& o) {
   hipp::PoolManagerOptions manager_options;
   manager_options.retries = false;  // curl: no retries, redirects not followed unless asked (each request says)
   if (o.verbose) manager_options.trace = verbose_trace;
+  manager_options.tls.verify = !o.insecure;
+  if (o.cacert) manager_options.tls.ca_certs = *o.cacert;
+  if (o.capath) manager_options.tls.ca_cert_dir = *o.capath;
+  if (o.cert) manager_options.tls.cert_file = *o.cert;
+  if (o.key) manager_options.tls.key_file = *o.key;
+  if (o.pass) manager_options.tls.key_password = *o.pass;
   hipp::PoolManager http(std::move(manager_options));
   int result = hipp::cli::kOk;
   for (std::size_t i = 0; i < o.urls.size(); ++i) {

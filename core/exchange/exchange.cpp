@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <exception>
 #include <utility>
 
 #include "core/message/method.hpp"
@@ -47,18 +48,13 @@ Exchange::Exchange(Request request, ExchangeOptions options, policy::RetryState 
 
 Exchange::~Exchange() = default;
 
-Action Exchange::next_action() {
+const Action& Exchange::next_action() {
   if (release_) {
-    Action a = *release_;
+    released_ = *release_;
     release_.reset();
-    return a;
+    return released_;
   }
   if (state_ == State::starting) begin_attempt(attempt_started_);
-  if (release_) {  // begin_attempt() never releases; kept for symmetry with the event handlers
-    Action a = *release_;
-    release_.reset();
-    return a;
-  }
   return next_;
 }
 
@@ -84,7 +80,7 @@ void Exchange::begin_attempt(TimePoint now) {
   const std::uint16_t port = request_.url.effective_port().value_or(0);
   // User code below may throw: until it returns, the exchange counts as failed.
   state_ = State::failed;
-  next_ = Fail{make_error(ErrorCode::invalid_state, "a hook or auth flow threw")};
+  const FailIfThrown guard(*this);
   if (options_.circuit != nullptr) {
     const std::string origin = request_.url.hostname() + ":" + std::to_string(port);
     if (auto allowed = options_.circuit->allow(origin, now); !allowed) {
@@ -322,13 +318,13 @@ void Exchange::process_events(TimePoint now) {
 
 // --- decisions -----------------------------------------------------------------------------------------
 
-void Exchange::handle_head(http1::ResponseHead head, TimePoint now) {
+void Exchange::handle_head(http1::ResponseHead&& head, TimePoint now) {
   const int status = head.status;
   head_ = std::move(head);
   const Headers& headers = head_->headers;
 
   state_ = State::failed;  // until user code below returns
-  next_ = Fail{make_error(ErrorCode::invalid_state, "a hook or auth flow threw")};
+  const FailIfThrown guard(*this);
   for (const auto& hook : options_.hooks.response) hook(AttemptResponse{*head_, request_.url, attempts_});
   if (options_.circuit != nullptr) {
     const std::string origin =
@@ -477,9 +473,7 @@ void Exchange::deliver(TimePoint now) {
   state_ = State::delivered;
   wait_deadline_ = TimePoint::never();
   observe(AttemptOutcome::success, head_->status, nullptr, {}, {}, now);
-  response_ = FinalResponse{std::move(*head_), request_.url, request_.method, retry_.history(), attempts_};
-  head_.reset();
-  next_ = Deliver{};
+  next_ = Deliver{};  // head_ stays until take_response() moves it out
 }
 
 void Exchange::fail(Error error, TimePoint now) {
@@ -491,9 +485,22 @@ void Exchange::fail(Error error, TimePoint now) {
 }
 
 FinalResponse Exchange::take_response() {
-  FinalResponse out = std::move(*response_);
-  response_.reset();
+  // Delivery is final: the URL, method and history move into the response (url_text() keeps the text).
+  url_text();
+  FinalResponse out{std::move(*head_), std::move(request_.url), std::move(request_.method), retry_.take_history(),
+                    attempts_};
+  head_.reset();
   return out;
+}
+
+Exchange::FailIfThrown::~FailIfThrown() {
+  if (std::uncaught_exceptions() <= uncaught_) return;
+  exchange_.state_ = State::failed;
+  try {
+    exchange_.next_ = Fail{make_error(ErrorCode::invalid_state, "a hook or auth flow threw")};
+  } catch (...) {
+    // Out of memory while unwinding: a destructor must not throw. The state alone still says failed.
+  }
 }
 
 // --- helpers -------------------------------------------------------------------------------------------
@@ -517,7 +524,7 @@ policy::Attempt Exchange::attempt_info(const Error* error, int status, const Hea
   a.status = status;
   a.headers = headers;
   a.unix_now = options_.unix_now + std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-  a.random = random_unit();
+  a.random = retry_.needs_random() ? random_unit() : 0.0;
   return a;
 }
 

@@ -46,6 +46,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -110,8 +111,9 @@ class Exchange {
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
 
-  // What to do next. After Deliver or Fail it returns the same action again.
-  Action next_action();
+  // What to do next. After Deliver or Fail it returns the same action again. The reference is valid until
+  // the next call on the exchange (read what the action says before reporting back).
+  const Action& next_action();
 
   // --- Events (each with the `now` it happened at) ---
   // The connection asked for by OpenConnection. The machine stays the transport's; the exchange drives it
@@ -137,9 +139,15 @@ class Exchange {
   // with them. Only valid once next_action() has been called (the first attempt has started).
   const policy::RequestDeadlines& deadlines() const noexcept { return *attempt_deadlines_; }
   const std::vector<Decision>& decisions() const noexcept { return decisions_; }
+  // The request of the current attempt. After take_response() its URL and method have moved into the response.
   const Request& request() const noexcept { return request_; }
   // The current request URL without userinfo (url::Url::to_string(false)), made once per URL.
   const std::string& url_text();
+  // Moves that text out (a transport's delivered response keeps it); url_text() makes it again if asked.
+  std::string take_url_text() {
+    url_text();
+    return std::move(url_text_);
+  }
   int attempts() const noexcept { return attempts_; }
 
   // After Deliver: the response (moved out; call once).
@@ -155,7 +163,7 @@ class Exchange {
   void finish_body(TimePoint now);
   void await_head(TimePoint now);
   void process_events(TimePoint now);
-  void handle_head(http1::ResponseHead head, TimePoint now);
+  void handle_head(http1::ResponseHead&& head, TimePoint now);
   void handle_attempt_error(Error error, TimePoint now);
   void start_drain(AfterDrain then, TimePoint now);
   void finish_drain(bool reusable, TimePoint now);
@@ -170,6 +178,20 @@ class Exchange {
   policy::Attempt attempt_info(const Error* error, int status, const Headers* headers, TimePoint now);
   double random_unit();
 
+  // Held across user code (hooks, auth flows): if it throws, the exchange is left failed, answering Fail.
+  // Built only then: a Fail set up front would cost an allocation per attempt and per head.
+  class FailIfThrown {
+   public:
+    explicit FailIfThrown(Exchange& exchange) noexcept : exchange_(exchange), uncaught_(std::uncaught_exceptions()) {}
+    FailIfThrown(const FailIfThrown&) = delete;
+    FailIfThrown& operator=(const FailIfThrown&) = delete;
+    ~FailIfThrown();
+
+   private:
+    Exchange& exchange_;
+    int uncaught_;
+  };
+
   Request request_;
   ExchangeOptions options_;
   policy::RetryState retry_;
@@ -177,6 +199,7 @@ class Exchange {
   State state_ = State::starting;
   Action next_;                                   // what next_action() answers while waiting for an event
   std::optional<ReleaseConnection> release_;      // answered first, once
+  Action released_ = ReleaseConnection{};         // what next_action() lends while answering release_
   TimePoint started_;                             // the exchange's start (for the wall clock)
   TimePoint attempt_started_;
   TimePoint wait_deadline_ = TimePoint::never();
@@ -202,7 +225,6 @@ class Exchange {
   bool body_pulled_ = false;                      // the stream source has produced bytes (a resend rewinds it)
   bool stale_resend_used_ = false;                // RFC 9112 §9.3.1 resend on a fresh connection, once
   bool auth_allowed_ = true;                      // false after a cross-origin redirect: credentials stay behind
-  std::optional<FinalResponse> response_;
   std::string url_text_;                          // request_.url without userinfo, made when a policy needs it
   std::vector<Decision> decisions_;
 };

@@ -7,7 +7,10 @@
 namespace hipp {
 
 std::optional<Duration> keep_alive_timeout(const Headers& response_headers) {
-  for (std::string_view value : response_headers.get_all("Keep-Alive")) {
+  // One pass over the fields, no list of the matching values built (this runs on every response).
+  for (const HeaderField& field : response_headers) {
+    if (!iequals(field.name, "Keep-Alive")) continue;
+    std::string_view value = field.value;
     while (!value.empty()) {
       auto comma = value.find(',');
       std::string_view item = value.substr(0, comma);

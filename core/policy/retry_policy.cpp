@@ -66,6 +66,7 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::max_retries:
     case ErrorCode::retry_exhausted:
     case ErrorCode::tls_failed:
+    case ErrorCode::certificate_verify_failed:
     case ErrorCode::decode_failed:
       return std::nullopt;
   }

@@ -182,6 +182,14 @@ RetryVerdict RetryState::hip_error(Hip& hip, const Attempt& a) {
 
 RetryVerdict RetryState::hip_response(Hip& hip, const Attempt& a) {
   const Retry& retry = *hip.current;
+  // The common case, checked before any text is built: a status no rule could retry is simply delivered.
+  const bool retry_after_status =
+      std::find(Retry::kRetryAfterStatusCodes.begin(), Retry::kRetryAfterStatusCodes.end(), a.status) !=
+      Retry::kRetryAfterStatusCodes.end();
+  if (!retry_after_status && std::find(retry.status_forcelist.begin(), retry.status_forcelist.end(), a.status) ==
+                                 retry.status_forcelist.end()) {
+    return {.action = Action::deliver};
+  }
   const std::string status = "status " + std::to_string(a.status);
   if (!retry.enabled) return {.action = Action::deliver, .reason = status + ": retries are disabled"};
   const auto retry_after =
@@ -303,11 +311,11 @@ RetryVerdict RetryState::hyper_error(Hyper& hyper, const Attempt& a) {
 
 RetryVerdict RetryState::hyper_response(Hyper& hyper, const Attempt& a) {
   const RetryPolicy& policy = hyper.policy;
-  const std::string status = "status " + std::to_string(a.status);
   const auto& list = policy.status_force_list;
   if (std::find(list.begin(), list.end(), a.status) == list.end()) {
-    return {.action = Action::deliver, .reason = status + " is not in status_force_list"};
+    return {.action = Action::deliver};  // not in status_force_list: a plain delivery, nothing to explain
   }
+  const std::string status = "status " + std::to_string(a.status);
   const auto category = retry_category(a.status);
   if (!category || !policy.retries(*category)) {
     return {.action = Action::deliver,

@@ -68,7 +68,8 @@ struct RetryVerdict {
   Action action = Action::deliver;
   Duration delay{};              // wait before the next attempt (action == retry), in [0, max(kBackoffMax,
                                  // kRetryAfterMax, the strategy's max_backoff)]
-  std::string reason;            // one line explaining the decision, always set
+  std::string reason{};          // one line explaining the decision; empty only for a plain delivery (a
+                                 // status no rule of the policy could retry), so the common path builds no text
   std::optional<Error> error{};  // action == fail: MaxRetryError (max_retries), RetryError
                                  // (retry_exhausted), unrewindable_body, invalid_state, or the original error
 };
@@ -95,9 +96,14 @@ class RetryState {
   // Whether redirects are followed at all. When false the exchange may deliver a 3xx without asking
   // on_redirect (which would answer deliver). Hip: unless retries are disabled; hyperhttp: follow_redirects.
   bool follows_redirects() const;
+  // Whether verdicts use Attempt::random (hyperhttp's jittered backoffs; Hip's backoff has no jitter),
+  // so a caller may skip drawing one.
+  bool needs_random() const noexcept { return std::holds_alternative<Hyper>(policy_); }
   // One entry per attempt that did not end in a plain delivery: every failure reported to on_error, every
   // response retried or that exhausted the policy, every redirect (followed or not), in order.
   const std::vector<RequestHistory>& history() const { return history_; }
+  // Moves the history out (for the delivered response); history() is empty afterwards.
+  std::vector<RequestHistory> take_history() { return std::move(history_); }
   // Header names to strip from a redirected request that goes to another host (compare ignoring case).
   const std::vector<std::string>& remove_headers_on_redirect() const;
 

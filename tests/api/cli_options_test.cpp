@@ -93,6 +93,8 @@ TEST_CASE("errors map to curl's exit codes") {
   CHECK(cli::exit_code_for(ErrorCode::conflicting_framing) == 8);
   CHECK(cli::exit_code_for(ErrorCode::max_retries) == 47);  // too many redirects, and redirect loops
   CHECK(cli::exit_code_for(ErrorCode::circuit_open) == 7);
+  CHECK(cli::exit_code_for(ErrorCode::tls_failed) == 35);                 // CURLE_SSL_CONNECT_ERROR
+  CHECK(cli::exit_code_for(ErrorCode::certificate_verify_failed) == 60);  // CURLE_PEER_FAILED_VERIFICATION
 }
 
 TEST_CASE("-L, --max-redirs and the --retry flags parse") {
@@ -266,4 +268,21 @@ TEST_CASE("retry wrappers map to 47 for redirects, else to their cause's exit co
                                       "max retries exceeded with url: http://h/ (too many 503 error responses)")) ==
         22);
   CHECK(cli::exit_code_for(make_error(ErrorCode::connection_closed, "empty")) == 52);
+}
+
+TEST_CASE("TLS flags: -k, --cacert, --capath, --cert, --key, --pass") {
+  auto o = parse({"-k", "--cacert", "/ca.pem", "--capath", "/certs", "-E", "/me.pem", "--key", "/me.key", "--pass",
+                  "secret", "https://a/"});
+  REQUIRE(o);
+  CHECK(o->insecure);
+  CHECK(o->cacert == "/ca.pem");
+  CHECK(o->capath == "/certs");
+  CHECK(o->cert == "/me.pem");
+  CHECK(o->key == "/me.key");
+  CHECK(o->pass == "secret");
+  auto plain = parse({"https://a/"});
+  REQUIRE(plain);
+  CHECK_FALSE(plain->insecure);
+  CHECK_FALSE(plain->cacert.has_value());
+  CHECK_FALSE(parse({"--cacert"}));  // a flag without its value
 }

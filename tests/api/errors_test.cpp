@@ -20,3 +20,12 @@ TEST_CASE("circuit_open is thrown as CircuitBreakerOpen, a redirect loop as MaxR
       throw_error(make_error(ErrorCode::max_retries, "redirect loop: GET http://a/ → GET http://a/"), "http://a/"),
       MaxRetryError);
 }
+
+TEST_CASE("both TLS codes are thrown as SSLError, in the tls category") {
+  for (ErrorCode code : {ErrorCode::tls_failed, ErrorCode::certificate_verify_failed}) {
+    CAPTURE(to_string(code));
+    CHECK(category_of(code) == ErrorCategory::tls);
+    CHECK_THROWS_AS(throw_error(make_error(code, "certificate has expired"), "https://h/"), SSLError);
+  }
+  CHECK(to_string(ErrorCode::certificate_verify_failed) == "certificate_verify_failed");
+}

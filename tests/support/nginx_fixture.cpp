@@ -46,6 +46,18 @@ std::optional<AccessLogEntry> parse_access_log_line(std::string_view line) {
   return entry;
 }
 
+NginxFixture::NginxFixture(NginxTls tls) : tls_(std::move(tls)) {
+  dir_ = std::make_unique<TempDir>("hipp-nginx-");
+  ipv6_ = ipv6_loopback_available();
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    port_ = pick_free_port(ipv6_);
+    if (try_start()) {
+      return;
+    }
+  }
+  throw std::runtime_error("nginx fixture: no free port after 5 attempts\n" + error_log());
+}
+
 NginxFixture::NginxFixture() : dir_(std::make_unique<TempDir>("hipp-nginx-")), ipv6_(ipv6_loopback_available()) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = pick_free_port(ipv6_);
@@ -64,9 +76,14 @@ NginxFixture::~NginxFixture() {
 
 bool NginxFixture::try_start() {
   const auto& dir = dir_->path();
-  ChildProcess config(
-      {"/bin/bash", HIPP_NGINX_FIXTURE_SCRIPT, "config", dir.string(), std::to_string(port_), ipv6_ ? "1" : "0"},
-      dir / "config.out");
+  std::vector<std::string> argv{"/bin/bash",  HIPP_NGINX_FIXTURE_SCRIPT, "config",
+                                dir.string(), std::to_string(port_),     ipv6_ ? "1" : "0"};
+  if (tls_) {
+    argv.push_back(std::filesystem::absolute(tls_->cert).string());
+    argv.push_back(std::filesystem::absolute(tls_->key).string());
+    if (!tls_->client_ca.empty()) argv.push_back(std::filesystem::absolute(tls_->client_ca).string());
+  }
+  ChildProcess config(argv, dir / "config.out");
   if (int code = config.wait(start_timeout); code != 0) {
     throw std::runtime_error("nginx fixture: " HIPP_NGINX_FIXTURE_SCRIPT " config failed (" + std::to_string(code) +
                              ")\n" + read_file(dir / "config.out"));

@@ -42,6 +42,14 @@ struct AccessLogEntry {
   std::uint64_t request_length = 0;       // $request_length: request line, fields and body
 };
 
+// Serve TLS instead of plain HTTP (same paths, same port): TLS 1.2 and 1.3, ALPN h2 and http/1.1.
+struct NginxTls {
+  std::filesystem::path cert;       // PEM: the leaf, then its chain
+  std::filesystem::path key;        // PEM, unencrypted
+  std::filesystem::path client_ca;  // non-empty: demand a client certificate signed by this CA
+                                    // (nginx then answers 400 to requests without one)
+};
+
 class NginxFixture {
  public:
   static constexpr std::size_t small_size = 100;
@@ -50,6 +58,8 @@ class NginxFixture {
   // Starts nginx and waits until it accepts connections (at most 10 s). Throws std::runtime_error
   // carrying nginx's error log when it cannot start.
   NginxFixture();
+  // The same, serving TLS (see NginxTls); url() still says "http://", build https URLs from port().
+  explicit NginxFixture(NginxTls tls);
   // Stops nginx (SIGQUIT, SIGKILL after 3 s), reaps it and removes the directory.
   ~NginxFixture();
   NginxFixture(const NginxFixture&) = delete;
@@ -81,6 +91,7 @@ class NginxFixture {
   std::unique_ptr<ChildProcess> nginx_;
   std::uint16_t port_ = 0;
   bool ipv6_ = false;
+  std::optional<NginxTls> tls_;
 };
 
 // Parses one tab-separated access log line; nullopt when it is malformed.

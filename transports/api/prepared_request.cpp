@@ -58,7 +58,9 @@ Result<PreparedRequest> prepare_request(std::string_view method_name, std::strin
   if (!parsed) return Unexpected{std::move(parsed).error()};
   url::Url url = std::move(*parsed);
   if (url.scheme.empty()) url.scheme = "http";  // Hip: a scheme-less URL means http
-  if (url.scheme != "http") return fail(ErrorCode::invalid_url, "scheme '" + url.scheme + "' is not supported (only http so far)");
+  if (url.scheme != "http" && url.scheme != "https") {
+    return fail(ErrorCode::invalid_url, "scheme '" + url.scheme + "' is not supported (http and https are)");
+  }
   if (url.host.empty()) return fail(ErrorCode::invalid_url, "no host in '" + std::string(url_text) + "'");
 
   std::optional<std::string> content_type;

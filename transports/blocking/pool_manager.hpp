@@ -29,6 +29,7 @@
 #include "core/message/headers.hpp"
 #include "core/policy/timeout.hpp"
 #include "transports/api/client_policies.hpp"
+#include "transports/tls/client_config.hpp"
 #include "transports/api/request_options.hpp"
 #include "transports/blocking/response.hpp"
 
@@ -58,6 +59,9 @@ struct PoolManagerOptions {
   EventHooks event_hooks{};                  // initial hooks; see PoolManager::set_event_hooks()
   AttemptObserver telemetry{};               // called once per network attempt (hyperhttp's record_attempt)
   std::optional<CircuitBreakerOptions> circuit_breaker{};  // per host:port breakers; unset: none
+  // https: verification on by default against the system bundle; Hip's ca_certs / ca_cert_dir,
+  // cert_file / key_file / key_password, assert_fingerprint; verify = false only when asked.
+  tls::ClientConfig tls{};
   std::optional<Duration> keepalive_expiry{};// idle connections older than this are closed, not reused
   http1::Limits limits{};                    // bounds on what a server can make us buffer
   TraceHook trace{};                         // optional

@@ -1,5 +1,8 @@
 #include "transports/blocking/pooled_connection.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include "transports/blocking/clock.hpp"
 
 namespace hipp::blocking {
@@ -12,7 +15,7 @@ constexpr std::size_t kReadSize = 16 * 1024;
 Result<void> PooledConnection::flush(const policy::RequestDeadlines& deadlines) {
   auto out = machine.pending_output();
   if (out.empty()) return {};
-  auto written = socket.write_all(out, deadlines.write_deadline(steady_now()));
+  auto written = send(out, deadlines.write_deadline(steady_now()));
   if (!written) {
     machine.send_failed();
     Error error = std::move(written).error();
@@ -23,6 +26,74 @@ Result<void> PooledConnection::flush(const policy::RequestDeadlines& deadlines) 
   return {};
 }
 
+Result<void> PooledConnection::send(Bytes plaintext, TimePoint deadline) {
+  if (!tls) return socket.write_all(plaintext, deadline);
+  if (!plaintext.empty()) {
+    if (auto written = tls->write(plaintext); !written) return Unexpected{std::move(written).error()};
+  }
+  auto records = tls->pending_output();
+  if (records.empty()) return {};
+  if (auto ok = socket.write_all(records, deadline); !ok) return ok;
+  tls->consume_output(records.size());
+  return {};
+}
+
+Result<void> PooledConnection::receive(TimePoint deadline) {
+  if (!tls) {
+    auto buffer = machine.prepare_input(kReadSize);
+    auto n = socket.read_some(buffer, deadline);
+    if (!n) {
+      machine.commit_input(0);
+      return Unexpected{std::move(n).error()};
+    }
+    machine.commit_input(*n);
+    if (*n == 0) machine.receive_eof();
+    return {};
+  }
+  for (;;) {
+    if (tls->plaintext_available() > 0) {
+      auto buffer = machine.prepare_input(std::min(kReadSize, tls->plaintext_available()));
+      machine.commit_input(tls->read(buffer));
+      return {};
+    }
+    const tls::State state = tls->state();
+    if (state == tls::State::closed) {
+      machine.receive_eof();
+      return {};
+    }
+    if (state == tls::State::truncated) {
+      if (machine.their_state() == http1::TheirState::body) {
+        return fail(ErrorCode::tls_failed, "truncated: the TLS session ended without close_notify inside a body",
+                    ErrorOrigin::remote);
+      }
+      machine.receive_eof();
+      return {};
+    }
+    std::array<std::byte, kReadSize> raw{};
+    auto n = socket.read_some(raw, deadline);
+    if (!n) return Unexpected{std::move(n).error()};
+    auto fed = *n == 0 ? tls->receive_eof() : tls->receive(Bytes(raw.data(), *n));
+    if (!fed) return fed;
+    if (auto ok = send({}, deadline); !ok) return ok;  // alerts or post-handshake records, if any
+  }
+}
+
+Result<void> PooledConnection::handshake(TimePoint deadline) {
+  for (;;) {
+    if (auto ok = send({}, deadline); !ok) return ok;
+    while (tls->next_event()) {
+    }
+    if (tls->state() == tls::State::open) return {};
+    if (const Error* error = tls->error()) return Unexpected{*error};
+    if (tls->state() != tls::State::handshaking) return fail(ErrorCode::tls_failed, "handshake failure: the session ended");
+    std::array<std::byte, kReadSize> raw{};
+    auto n = socket.read_some(raw, deadline, ErrorCode::connect_timeout);
+    if (!n) return Unexpected{std::move(n).error()};
+    auto fed = *n == 0 ? tls->receive_eof() : tls->receive(Bytes(raw.data(), *n));
+    if (!fed) return fed;
+  }
+}
+
 Result<http1::Event> PooledConnection::next_event(const policy::RequestDeadlines& deadlines, TimePoint give_up_at) {
   for (;;) {
     auto event = machine.next_event();
@@ -30,11 +101,8 @@ Result<http1::Event> PooledConnection::next_event(const policy::RequestDeadlines
     const TimePoint now = steady_now();
     const TimePoint read_deadline = deadlines.read_deadline(now);
     const bool soft = give_up_at < read_deadline;
-    auto buffer = machine.prepare_input(kReadSize);
-    auto n = socket.read_some(buffer, soft ? give_up_at : read_deadline);
-    if (!n) {
-      machine.commit_input(0);
-      Error error = std::move(n).error();
+    if (auto ok = receive(soft ? give_up_at : read_deadline); !ok) {
+      Error error = std::move(ok).error();
       if (error.category == ErrorCategory::timeout) {
         if (soft) return http1::Event{http1::NeedData{}};
         error = deadlines.timeout_error(policy::Phase::read, steady_now());
@@ -42,8 +110,6 @@ Result<http1::Event> PooledConnection::next_event(const policy::RequestDeadlines
       machine.send_failed();
       return Unexpected{std::move(error)};
     }
-    machine.commit_input(*n);
-    if (*n == 0) machine.receive_eof();
   }
 }
 

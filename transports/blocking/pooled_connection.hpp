@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "core/http1/connection.hpp"
 #include "core/policy/timeout.hpp"
@@ -10,6 +11,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "transports/blocking/tcp_socket.hpp"
+#include "transports/tls/engine.hpp"
 
 namespace hipp::blocking {
 
@@ -17,8 +19,21 @@ struct PooledConnection {
   std::uint64_t id = 0;
   pool::PoolKey key;
   TcpSocket socket;
+  std::unique_ptr<tls::Engine> tls;  // https: the session over `socket`; null for plain http
   http1::Connection machine;
   std::uint32_t requests_served = 0;  // 0 on the first request: the connection is fresh
+
+  // Sends all of `plaintext` (through the TLS session for https), each write bounded by `deadline`.
+  // Errors: those of TcpSocket::write_all, and the session's (tls category).
+  Result<void> send(Bytes plaintext, TimePoint deadline);
+  // One read into the machine, waiting until `deadline`: decrypted bytes for https (TLS records that
+  // carry none are absorbed and the read repeats), or EOF (receive_eof()). A TLS session cut without
+  // close_notify in the middle of a close-delimited body is refused (tls_failed "truncated"): an
+  // attacker could have cut it (RFC 8446 §6.1). Errors: those of TcpSocket::read_some and the session's.
+  Result<void> receive(TimePoint deadline);
+  // Runs the TLS handshake to completion on the connected socket, bounded by `deadline`.
+  // Errors: certificate_verify_failed, tls_failed, connect_timeout, connection_reset.
+  Result<void> handshake(TimePoint deadline);
 
   // Writes everything the machine has produced, each write bounded by the
   // request's write deadline. On error the machine is moved to its error state.

@@ -24,7 +24,7 @@ bool Response::complete() const noexcept { return reader_ == nullptr; }
 
 bool Response::pull_into(std::string& out) {
   const std::size_t before = out.size();
-  const bool more = detail::PoolState::pull_body(*reader_, out);
+  const bool more = detail::PoolState::pull_body(*reader_, url_, out);
   bytes_read_ += out.size() - before;
   if (!more) reader_.reset();
   return more;

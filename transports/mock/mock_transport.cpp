@@ -226,7 +226,7 @@ void MockTransport::release(Connection c, bool reusable) {
 MockTransport::Outcome MockTransport::run(exchange::Exchange& ex, BodySource& source) {
   Connection c;
   for (;;) {
-    exchange::Action action = ex.next_action();
+    const exchange::Action& action = ex.next_action();  // lent until the next call on ex
     if (auto* open = std::get_if<exchange::OpenConnection>(&action)) {
       // Connect faults are scripted per route: look at the step the request would take.
       const exchange::Request& req = ex.request();

@@ -64,6 +64,7 @@ TEST_CASE("hyperhttp's categories of hipp errors") {
       {ErrorCode::connect_failed, RetryCategory::connection},
       {ErrorCode::resolve_failed, RetryCategory::connection},
       {ErrorCode::tls_failed, std::nullopt},
+      {ErrorCode::certificate_verify_failed, std::nullopt},
       {ErrorCode::malformed_response, std::nullopt},
       {ErrorCode::incomplete_body, std::nullopt},
       {ErrorCode::decode_failed, std::nullopt},

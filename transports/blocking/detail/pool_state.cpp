@@ -1,5 +1,6 @@
 #include "transports/blocking/detail/pool_state.hpp"
 
+#include <algorithm>
 #include <thread>
 #include <utility>
 
@@ -10,13 +11,11 @@
 #include "transports/api/errors.hpp"
 #include "transports/blocking/clock.hpp"
 #include "transports/blocking/tcp_connect.hpp"
+#include "transports/tls/mbedtls_context.hpp"
 
 namespace hipp::blocking::detail {
 
 namespace {
-
-// Big enough for a typical response in one recv, small enough to stay in cache.
-constexpr std::size_t kReadSize = 16 * 1024;
 
 using Connection = std::unique_ptr<PooledConnection>;
 
@@ -71,7 +70,7 @@ EventHooks PoolState::event_hooks() const {
   return hooks_;
 }
 
-Response PoolState::execute(PreparedExchange prepared) {
+Response PoolState::execute(PreparedExchange&& prepared) {
   const bool preload_content = prepared.preload_content;
   BodySource source(prepared.request.body);
   exchange::ExchangeOptions& options = prepared.options;
@@ -86,7 +85,7 @@ Response PoolState::execute(PreparedExchange prepared) {
   bool head_pending = false;  // the next Send carries a request head (for the trace)
   try {
     for (;;) {
-      exchange::Action action = ex.next_action();
+      const exchange::Action action = ex.next_action();  // a copy: the handlers below call back into ex
       if (auto* open = std::get_if<exchange::OpenConnection>(&action)) {
         auto got = checkout(*open);
         if (!got) {
@@ -102,7 +101,7 @@ Response PoolState::execute(PreparedExchange prepared) {
           trace(options_.trace, TraceKind::request_head, [&] { return std::string(as_chars(out)); });
           head_pending = false;
         }
-        if (auto written = c->socket.write_all(out, send->deadline); !written) {
+        if (auto written = c->send(out, send->deadline); !written) {
           ex.on_io_failed(std::move(written).error(), steady_now());
           continue;
         }
@@ -124,15 +123,10 @@ Response PoolState::execute(PreparedExchange prepared) {
           ex.on_body_end(steady_now());
         }
       } else if (auto* receive = std::get_if<exchange::Receive>(&action)) {
-        auto buffer = c->machine.prepare_input(kReadSize);
-        auto n = c->socket.read_some(buffer, receive->deadline);
-        if (!n) {
-          c->machine.commit_input(0);
-          ex.on_io_failed(std::move(n).error(), steady_now());
+        if (auto got = c->receive(receive->deadline); !got) {
+          ex.on_io_failed(std::move(got).error(), steady_now());
           continue;
         }
-        c->machine.commit_input(*n);
-        if (*n == 0) c->machine.receive_eof();
         ex.on_received(steady_now());
       } else if (auto* release_action = std::get_if<exchange::ReleaseConnection>(&action)) {
         if (c) {
@@ -146,24 +140,7 @@ Response PoolState::execute(PreparedExchange prepared) {
         sleep_until(wait->at);
         ex.on_timer(steady_now());
       } else if (std::holds_alternative<exchange::Deliver>(action)) {
-        exchange::FinalResponse final_response = ex.take_response();
-        http1::ResponseHead& head = final_response.head;
-        Response response;
-        response.status_ = head.status;
-        response.reason_ = std::move(head.reason);
-        response.version_ = head.version_major == 1 && head.version_minor == 1
-                                ? std::string("HTTP/1.1")
-                                : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
-        response.url_ = ex.url_text();
-        response.headers_ = std::move(head.headers);
-        response.history_ = std::move(final_response.history);
-        response.decisions_ = ex.decisions();
-        response.attempts_ = final_response.attempts;
-        response.reader_ = std::make_unique<BodyReader>(
-            BodyReader{shared_from_this(), std::move(c), ex.deadlines(), response.url_,
-                       keep_alive_timeout(response.headers_)});
-        if (preload_content) response.data();
-        return response;
+        return make_response(ex, std::move(c), preload_content);
       } else {
         Error error = std::get<exchange::Fail>(action).error;
         if (c) discard(std::move(c));
@@ -177,11 +154,31 @@ Response PoolState::execute(PreparedExchange prepared) {
   }
 }
 
-bool PoolState::pull_body(BodyReader& reader, std::string& out) {
+Response PoolState::make_response(exchange::Exchange& ex, Connection c, bool preload_content) {
+  exchange::FinalResponse final_response = ex.take_response();
+  http1::ResponseHead& head = final_response.head;
+  Response response;  // one return: constructed in place (NRVO), never moved
+  response.status_ = head.status;
+  response.reason_ = std::move(head.reason);
+  response.version_ = head.version_major == 1 && head.version_minor == 1
+                          ? std::string("HTTP/1.1")
+                          : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
+  response.url_ = ex.take_url_text();
+  response.headers_ = std::move(head.headers);
+  response.history_ = std::move(final_response.history);
+  if (!ex.decisions().empty()) response.decisions_ = ex.decisions();
+  response.attempts_ = final_response.attempts;
+  response.reader_ = std::make_unique<BodyReader>(
+      BodyReader{shared_from_this(), std::move(c), ex.deadlines(), keep_alive_timeout(response.headers_)});
+  if (preload_content) response.data();
+  return response;
+}
+
+bool PoolState::pull_body(BodyReader& reader, const std::string& url, std::string& out) {
   auto event = reader.connection->next_event(reader.deadlines);
   if (!event) {
     reader.pool->discard(std::move(reader.connection));
-    throw_result_error(std::move(event).error(), reader.url);
+    throw_result_error(std::move(event).error(), url);
   }
   if (auto* data = std::get_if<http1::BodyData>(&*event)) {
     out.append(as_chars(data->data));
@@ -193,7 +190,7 @@ bool PoolState::pull_body(BodyReader& reader, std::string& out) {
   }
   // The machine emits nothing else between a head and the end of its body.
   reader.pool->discard(std::move(reader.connection));
-  throw_result_error(make_error(ErrorCode::invalid_state, "unexpected event while reading a body"), reader.url);
+  throw_result_error(make_error(ErrorCode::invalid_state, "unexpected event while reading a body"), url);
 }
 
 Result<Connection> PoolState::checkout(const exchange::OpenConnection& want) {
@@ -209,9 +206,7 @@ Result<Connection> PoolState::checkout(const exchange::OpenConnection& want) {
     take_idle_locked(acquired->to_close, closing);
 
     if (auto* reuse = std::get_if<pool::Reuse>(&acquired->action)) {
-      auto it = idle_.find(reuse->id);
-      Connection c = std::move(it->second);
-      idle_.erase(it);
+      Connection c = take_idle_connection_locked(reuse->id);
       if (c->socket.is_dropped()) {
         trace(options_.trace, TraceKind::closed, [&] { return "idle connection was dropped by the server"; });
         grant_slot_locked(pools_.discard(reuse->id).value_or(std::nullopt));
@@ -255,20 +250,43 @@ Result<Connection> PoolState::open(pool::ConnectionId id, const exchange::OpenCo
                                    std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   trace(options_.trace, TraceKind::connecting, [&] { return want.host + ":" + std::to_string(want.port); });
-  auto socket = tcp_connect(want.host, want.port, want.connect_deadline);
-  lock.lock();
-  if (!socket) {
-    grant_slot_locked(pools_.open_failed(id).value_or(std::nullopt));
-    return Unexpected{std::move(socket).error()};
-  }
-  (void)pools_.opened(id);  // cannot fail: `id` was handed out for connecting and nothing else saw it
-  trace(options_.trace, TraceKind::connected, [&] { return socket->peer_address(); });
   auto c = std::make_unique<PooledConnection>();
   c->id = id;
   c->key = want.key;
-  c->socket = std::move(*socket);
   c->machine = http1::Connection(options_.limits);
+  Result<void> connected = [&]() -> Result<void> {
+    auto socket = tcp_connect(want.host, want.port, want.connect_deadline);
+    if (!socket) return Unexpected{std::move(socket).error()};
+    c->socket = std::move(*socket);
+    trace(options_.trace, TraceKind::connected, [&] { return c->socket.peer_address(); });
+    if (want.key.scheme != "https") return {};
+    auto context = tls_context();
+    if (!context) return Unexpected{std::move(context).error()};
+    auto engine = (*context)->connect(want.host);
+    if (!engine) return Unexpected{std::move(engine).error()};
+    c->tls = std::move(*engine);
+    return c->handshake(want.connect_deadline);
+  }();
+  lock.lock();
+  if (!connected) {
+    grant_slot_locked(pools_.open_failed(id).value_or(std::nullopt));
+    return Unexpected{std::move(connected).error()};
+  }
+  (void)pools_.opened(id);  // cannot fail: `id` was handed out for connecting and nothing else saw it
   return c;
+}
+
+Result<std::shared_ptr<const tls::ClientContext>> PoolState::tls_context() {
+  // Loading the CA bundle costs milliseconds: once per manager, on its first https request.
+  std::lock_guard lock(tls_mutex_);
+  if (!tls_context_) {
+    tls::ClientConfig config = options_.tls;
+    config.alpn = {"http/1.1"};  // HTTP/2 over this transport comes with core/http2 wiring
+    auto made = tls::make_mbedtls_context(config);
+    if (!made) return Unexpected{std::move(made).error()};
+    tls_context_ = std::move(*made);
+  }
+  return tls_context_;
 }
 
 void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {
@@ -282,8 +300,7 @@ void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {
     return;
   }
   if (std::holds_alternative<pool::KeepIdle>(decision->action)) {
-    const auto id = c->id;
-    idle_.emplace(id, std::move(c));
+    idle_.push_back(std::move(c));
   } else if (auto* handoff = std::get_if<pool::HandOff>(&decision->action)) {
     grants_[handoff->ticket] = Grant{handoff->id, std::move(c), false};
     granted_cv_.notify_all();
@@ -316,11 +333,18 @@ void PoolState::dispose_locked(const pool::Disposal& disposal, std::vector<Conne
 
 void PoolState::take_idle_locked(const std::vector<pool::ConnectionId>& ids, std::vector<Connection>& closing) {
   for (auto id : ids) {
-    if (auto it = idle_.find(id); it != idle_.end()) {
-      closing.push_back(std::move(it->second));
-      idle_.erase(it);
-    }
+    if (Connection c = take_idle_connection_locked(id)) closing.push_back(std::move(c));
   }
+}
+
+Connection PoolState::take_idle_connection_locked(pool::ConnectionId id) {
+  auto it = std::find_if(idle_.begin(), idle_.end(), [id](const Connection& c) { return c->id == id; });
+  if (it == idle_.end()) return nullptr;
+  Connection c = std::move(*it);
+  // Order does not matter (the pool picks by id): swap with the last and pop, no shifting.
+  *it = std::move(idle_.back());
+  idle_.pop_back();
+  return c;
 }
 
 void PoolState::clear() {

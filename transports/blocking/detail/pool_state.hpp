@@ -21,6 +21,7 @@
 #include "transports/api/exchange_setup.hpp"
 #include "transports/blocking/pool_manager.hpp"
 #include "transports/blocking/pooled_connection.hpp"
+#include "transports/tls/engine.hpp"
 
 namespace hipp::blocking::detail {
 
@@ -29,7 +30,6 @@ struct BodyReader {
   std::shared_ptr<PoolState> pool;
   std::unique_ptr<PooledConnection> connection;
   policy::RequestDeadlines deadlines;
-  std::string url;
   std::optional<Duration> keepalive_hint;  // the server's Keep-Alive: timeout=N
 };
 
@@ -40,11 +40,12 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   // Runs `request` through an exchange (core/exchange) with these options and retry state, carrying out
   // its actions, and returns the delivered response. Throws the API's exceptions, and whatever a hook,
   // auth flow or observer throws.
-  Response execute(PreparedExchange prepared);
+  Response execute(PreparedExchange&& prepared);
 
   // Pulls the next piece of a streaming body into `out`. Returns false when
-  // the body is complete (the connection has then been released). Throws.
-  static bool pull_body(BodyReader& reader, std::string& out);
+  // the body is complete (the connection has then been released). Throws,
+  // naming `url` (the response's) in the exception.
+  static bool pull_body(BodyReader& reader, const std::string& url, std::string& out);
   // Gives a connection back: kept for reuse if its machine says it can be, closed otherwise.
   void release(std::unique_ptr<PooledConnection> connection, std::optional<Duration> keepalive_hint);
   // Closes a connection that must not be reused.
@@ -63,6 +64,9 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   const ClientDefaults& defaults() const noexcept { return defaults_; }
 
  private:
+  // The blocking Response for the exchange's delivered head, reading its body from `c`
+  // (all of it when `preload_content`).
+  Response make_response(exchange::Exchange& ex, std::unique_ptr<PooledConnection> c, bool preload_content);
   // A connection for `want`, reused or new, honouring block/maxsize and its pool deadline.
   // Errors: pool_closed, pool_empty, and those of tcp_connect().
   Result<std::unique_ptr<PooledConnection>> checkout(const exchange::OpenConnection& want);
@@ -82,17 +86,25 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   void dispose_locked(const pool::Disposal& disposal, std::vector<std::unique_ptr<PooledConnection>>& closing);
   void take_idle_locked(const std::vector<pool::ConnectionId>& ids,
                         std::vector<std::unique_ptr<PooledConnection>>& closing);
+  // Removes and returns idle connection `id`, or null when it is not idle.
+  std::unique_ptr<PooledConnection> take_idle_connection_locked(pool::ConnectionId id);
   void grant_slot_locked(const std::optional<pool::OpenFor>& slot);
+  // The manager's TLS settings as a context, made on first use. Errors: those of make_mbedtls_context().
+  Result<std::shared_ptr<const tls::ClientContext>> tls_context();
 
   const PoolManagerOptions options_;
   const ClientDefaults defaults_;
   mutable std::mutex mutex_;
   std::condition_variable granted_cv_;
   pool::PoolSet pools_;
-  std::unordered_map<pool::ConnectionId, std::unique_ptr<PooledConnection>> idle_;
+  // Idle connections, in no order. A vector, not a map: it holds a pool's few idle connections, and
+  // keeping one for reuse then costs no node allocation per request.
+  std::vector<std::unique_ptr<PooledConnection>> idle_;
   std::unordered_map<pool::WaitTicket, Grant> grants_;
   bool closed_ = false;
   std::shared_ptr<SharedCircuitGate> circuit_;
+  std::mutex tls_mutex_;
+  std::shared_ptr<const tls::ClientContext> tls_context_;
   std::mutex auth_mutex_;
   mutable std::mutex hooks_mutex_;
   EventHooks hooks_;
