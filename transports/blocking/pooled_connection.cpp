@@ -12,20 +12,6 @@ namespace {
 constexpr std::size_t kReadSize = 16 * 1024;
 }  // namespace
 
-Result<void> PooledConnection::flush(const policy::RequestDeadlines& deadlines) {
-  auto out = machine.pending_output();
-  if (out.empty()) return {};
-  auto written = send(out, deadlines.write_deadline(steady_now()));
-  if (!written) {
-    machine.send_failed();
-    Error error = std::move(written).error();
-    if (error.category == ErrorCategory::timeout) error = deadlines.timeout_error(policy::Phase::write, steady_now());
-    return Unexpected{std::move(error)};
-  }
-  machine.consume_output(out.size());
-  return {};
-}
-
 Result<void> PooledConnection::send(Bytes plaintext, TimePoint deadline) {
   if (!tls) return socket.write_all(plaintext, deadline);
   if (!plaintext.empty()) {

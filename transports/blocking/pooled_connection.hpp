@@ -35,9 +35,6 @@ struct PooledConnection {
   // Errors: certificate_verify_failed, tls_failed, connect_timeout, connection_reset.
   Result<void> handshake(TimePoint deadline);
 
-  // Writes everything the machine has produced, each write bounded by the
-  // request's write deadline. On error the machine is moved to its error state.
-  Result<void> flush(const policy::RequestDeadlines& deadlines);
   // The next event of the machine, reading from the socket as needed, each
   // read bounded by the request's read deadline. If `give_up_at` passes first,
   // returns NeedData instead (a soft wait: nothing arrived yet). On error the
