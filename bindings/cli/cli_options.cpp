@@ -167,6 +167,12 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
       ok = with_value([&](const std::string& v) -> Result<void> { o.key = v; return {}; });
     } else if (a == "--pass") {
       ok = with_value([&](const std::string& v) -> Result<void> { o.pass = v; return {}; });
+    } else if (a == "--http1.1") {
+      o.http_version = CliOptions::HttpVersion::http1_1;
+    } else if (a == "--http2") {
+      o.http_version = CliOptions::HttpVersion::http2;
+    } else if (a == "--http2-prior-knowledge") {
+      o.http_version = CliOptions::HttpVersion::http2_prior_knowledge;
     } else if (a == "-h" || a == "--help") {
       o.help = true;
     } else if (a == "-V" || a == "--version") {
@@ -217,6 +223,9 @@ std::string usage() {
      --capath <dir>         Trust the CA certificates in <dir>
  -E, --cert <file>          Client certificate (PEM) for servers that ask for one
      --key <file>           Its private key (PEM); --pass <phrase> if it is encrypted
+     --http1.1              Use HTTP/1.1 only
+     --http2                Offer HTTP/2 on https by ALPN, falling back to HTTP/1.1 (the default)
+     --http2-prior-knowledge  Speak HTTP/2 at once, also on http:// (h2c, no upgrade)
  -V, --version              Show the version
  -h, --help                 This help
 Exit codes as curl's: 3 bad URL, 6 cannot resolve, 7 cannot connect, 18 partial body,

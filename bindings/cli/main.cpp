@@ -49,7 +49,7 @@ void verbose_trace(hipp::TraceKind kind, std::string_view detail) {
 
 std::string head_text(const hipp::Response& r) {
   std::string out = r.version() + " " + std::to_string(r.status());
-  if (!r.reason().empty()) out += " " + r.reason();
+  if (!r.reason().empty() && r.version() != "HTTP/2") out += " " + r.reason();  // HTTP/2 has no reason phrase
   out += "\r\n";
   for (const auto& f : r.headers()) out += f.name + ": " + f.value + "\r\n";
   out += "\r\n";
@@ -151,6 +151,8 @@ int run(const CliOptions& o) {
   if (o.cert) manager_options.tls.cert_file = *o.cert;
   if (o.key) manager_options.tls.key_file = *o.key;
   if (o.pass) manager_options.tls.key_password = *o.pass;
+  manager_options.http2 = o.http_version != hipp::cli::CliOptions::HttpVersion::http1_1;
+  manager_options.http2_prior_knowledge = o.http_version == hipp::cli::CliOptions::HttpVersion::http2_prior_knowledge;
   hipp::PoolManager http(std::move(manager_options));
   int result = hipp::cli::kOk;
   for (std::size_t i = 0; i < o.urls.size(); ++i) {
@@ -175,7 +177,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (options->version) {
-    std::cout << "hipp 0.1.0 (HTTP/1.1; llhttp)\n";
+    std::cout << "hipp 0.1.0 (HTTP/1.1, HTTP/2; llhttp, nghttp2, mbedTLS)\n";
     return 0;
   }
   return run(*options);

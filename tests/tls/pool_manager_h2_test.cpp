@@ -140,3 +140,23 @@ TEST_CASE("PoolManager over HTTP/2: large bodies both ways, streamed responses b
     CHECK(http.pool_stats().begin()->second.total == 1);
   }
 }
+
+TEST_CASE("PoolManager over HTTP/2: a GOAWAY after nginx's keepalive_requests moves on to a new connection",
+          "[tls][http2]") {
+  // The fixture's nginx ends a connection after 1000 requests (keepalive_requests, which also bounds
+  // HTTP/2 streams): GOAWAY, then close. Requests after it go to a new connection, none fails.
+  hipp::PoolManager http(options());
+  const std::size_t before = nginx().access_log().size();
+  constexpr int kRequests = 1010;
+  int ok = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    auto r = http.request("GET", url("/small"));
+    if (r.status() == 200 && r.data().size() == NginxFixture::small_size) ++ok;
+  }
+  CHECK(ok == kRequests);
+  const auto log = new_entries(before, kRequests);
+  std::set<std::uint64_t> connections;
+  for (const auto& e : log) connections.insert(e.connection);
+  CHECK(connections.size() == 2);
+  CHECK(http.pool_stats().begin()->second.total == 1);  // the finished connection was let go
+}

@@ -29,9 +29,11 @@ void trace(const TraceHook& hook, TraceKind kind, MakeDetail&& make_detail) {
 }
 
 std::string format_head(const http1::ResponseHead& head) {
-  std::string out = "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor) + " " +
-                    std::to_string(head.status);
-  if (!head.reason.empty()) {
+  std::string out = head.version_major == 2 ? std::string("HTTP/2 ")
+                                            : "HTTP/" + std::to_string(head.version_major) + "." +
+                                                  std::to_string(head.version_minor) + " ";
+  out += std::to_string(head.status);
+  if (!head.reason.empty() && head.version_major != 2) {
     out += ' ';
     out += head.reason;
   }
@@ -99,6 +101,15 @@ Response PoolState::execute(PreparedExchange&& prepared) {
         auto state = lease.lock();
         ex.on_connected(lease.channel(), lease.reused(), steady_now());
         lease.on_started();
+        if (lease.is_http2()) {
+          // HTTP/2 heads are HPACK-compressed frames: show the fields as sent, curl-style.
+          trace(options_.trace, TraceKind::request_head, [&] {
+            const exchange::Request& r = ex.request();
+            std::string head = r.method + " " + r.target() + " HTTP/2\r\n";
+            for (const auto& f : r.headers) head += f.name + ": " + f.value + "\r\n";
+            return head + "\r\n";
+          });
+        }
       } else if (auto* send = std::get_if<exchange::Send>(&action)) {
         if (head_pending) {
           trace(options_.trace, TraceKind::request_head,
