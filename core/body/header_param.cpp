@@ -12,10 +12,17 @@ std::string html5(std::string_view name, std::string_view value) {
   out.append(name).append("=\"");
   for (char c : value) {
     switch (c) {
-      case '"': out += "%22"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      default: out += c;
+      case '"':
+        out += "%22";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      default:
+        out += c;
     }
   }
   out += '"';

@@ -58,8 +58,8 @@ class MultipartCursor {
   Result<void> fail_with(Error error);
 
   const MultipartEncoder* encoder_;
-  std::size_t segment_ = 0;          // index into segments()
-  std::uint64_t within_ = 0;         // bytes of that segment produced
+  std::size_t segment_ = 0;   // index into segments()
+  std::uint64_t within_ = 0;  // bytes of that segment produced
   std::uint64_t produced_ = 0;
   std::optional<ReadSource> pending_{};
   std::optional<Error> error_{};

@@ -52,8 +52,8 @@ Result<void> check_part(std::size_t index, const MultipartPart& part) {
 Result<MultipartEncoder> MultipartEncoder::create(std::vector<MultipartPart> parts, Bytes random,
                                                   const MultipartOptions& options) {
   if (random.size() < kMinBoundaryRandomBytes) {
-    return fail(ErrorCode::invalid_state, "a multipart boundary needs at least 16 random bytes, got " +
-                                              std::to_string(random.size()));
+    return fail(ErrorCode::invalid_state,
+                "a multipart boundary needs at least 16 random bytes, got " + std::to_string(random.size()));
   }
   if (options.chunk_size == 0) return fail(ErrorCode::invalid_state, "multipart chunk_size must be > 0");
   for (std::size_t i = 0; i < parts.size(); ++i) {

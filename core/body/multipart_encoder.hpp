@@ -56,15 +56,15 @@ struct PartSource {
 };
 
 struct MultipartPart {
-  std::string name;                         // the form field's name (UTF-8)
-  std::optional<std::string> filename{};    // set: a file part (filename="…" is sent, even if empty)
-  std::optional<std::string> content_type{};// unset: none for text fields, guessed from filename for files
+  std::string name;                           // the form field's name (UTF-8)
+  std::optional<std::string> filename{};      // set: a file part (filename="…" is sent, even if empty)
+  std::optional<std::string> content_type{};  // unset: none for text fields, guessed from filename for files
   std::vector<std::pair<std::string, std::string>> headers{};  // extra part headers, after Content-Type
   std::variant<std::string, PartSource> content{};
 };
 
 struct MultipartOptions {
-  ParamStyle param_style = ParamStyle::html5;     // how name= and filename= are written
+  ParamStyle param_style = ParamStyle::html5;           // how name= and filename= are written
   std::size_t chunk_size = kDefaultMultipartChunkSize;  // the largest read asked of a source (> 0)
 };
 
@@ -73,9 +73,9 @@ struct TextSegment {
   std::size_t length = 0;
 };
 struct SourceSegment {
-  std::size_t part = 0;                    // index into the parts given
-  std::uint64_t handle = 0;                // PartSource::handle
-  std::optional<std::uint64_t> length{};   // PartSource::size
+  std::size_t part = 0;                   // index into the parts given
+  std::uint64_t handle = 0;               // PartSource::handle
+  std::optional<std::uint64_t> length{};  // PartSource::size
 };
 using Segment = std::variant<TextSegment, SourceSegment>;
 
