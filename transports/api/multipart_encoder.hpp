@@ -15,6 +15,7 @@
 // Thread safety: none; an encoder holding a stream or a generator is for one request at a time.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <filesystem>
 #include <istream>
@@ -41,7 +42,9 @@ class FileContent {
   FileContent(std::string bytes) : value_(std::move(bytes)) {}                     // NOLINT: implicit by design
   FileContent(const char* bytes) : value_(std::string(bytes)) {}                   // NOLINT
   FileContent(std::filesystem::path path) : value_(std::move(path)) {}             // NOLINT
-  FileContent(std::shared_ptr<std::istream> stream) : value_(std::move(stream)) {} // NOLINT
+  template <class Stream>
+    requires std::derived_from<Stream, std::istream>
+  FileContent(std::shared_ptr<Stream> stream) : value_(std::shared_ptr<std::istream>(std::move(stream))) {}  // NOLINT
   FileContent(GeneratorBody generator) : value_(std::move(generator)) {}           // NOLINT
   const Value& value() const noexcept { return value_; }
 
