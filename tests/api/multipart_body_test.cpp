@@ -63,7 +63,8 @@ TEST_CASE("multipart: only when files are present, or encode_multipart", "[api][
                                            {"nonamefile", {.content = "no name"}}}},
                                 {});
   REQUIRE(tuples);
-  parsed = test::parse_multipart(std::get<std::string>(tuples->body), *test::multipart_boundary(header(*tuples, "Content-Type")));
+  parsed = test::parse_multipart(std::get<std::string>(tuples->body),
+                                 *test::multipart_boundary(header(*tuples, "Content-Type")));
   REQUIRE(parsed);
   REQUIRE(parsed->size() == 4);
   CHECK((*parsed)[0].name == "foo");
@@ -83,7 +84,8 @@ TEST_CASE("multipart: only when files are present, or encode_multipart", "[api][
   auto bad = prepare_request("POST", "http://h/", {.files = {{"bad\nname", {"a.txt", "x"}}}}, {});
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == ErrorCode::invalid_form_field);
-  auto missing = prepare_request("POST", "http://h/", {.files = {{"f", {.content = std::filesystem::path("/nonexistent/x")}}}}, {});
+  auto missing = prepare_request("POST", "http://h/",
+                                 {.files = {{"f", {.content = std::filesystem::path("/nonexistent/x")}}}}, {});
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == ErrorCode::body_source_failed);
 }
@@ -96,13 +98,12 @@ TEST_CASE("multipart: files stream from disk and a rewind reproduces the same by
   std::ofstream(path, std::ios::binary) << content;
 
   auto stream = std::make_shared<std::istringstream>("stream bytes");
-  auto prepared = prepare_request("POST", "http://h/",
-                                  {.fields = {{"user", "alice"}},
-                                   .files = {{"report", {.content = path}},
-                                             {"s", {"s.bin", stream}},
-                                             {"r", {"r.txt", "inline"}}},
-                                   .multipart = {.chunk_size = 1000}},
-                                  {});
+  auto prepared =
+      prepare_request("POST", "http://h/",
+                      {.fields = {{"user", "alice"}},
+                       .files = {{"report", {.content = path}}, {"s", {"s.bin", stream}}, {"r", {"r.txt", "inline"}}},
+                       .multipart = {.chunk_size = 1000}},
+                      {});
   REQUIRE(prepared);
   REQUIRE(std::holds_alternative<MultipartEncoder>(prepared->body));
   CHECK(prepared->body_rewindable());

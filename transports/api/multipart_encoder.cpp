@@ -44,15 +44,15 @@ Result<MultipartEncoder> MultipartEncoder::create(std::vector<FormPart> parts, c
     p.filename = std::move(file.filename);
     // Hip and hyperhttp: a file part always carries a type; guessed from the filename when there is one.
     p.content_type = file.content_type ? std::move(file.content_type)
-                                       : std::optional<std::string>(std::string(body::guess_content_type(
-                                             p.filename ? *p.filename : std::string_view{})));
+                                       : std::optional<std::string>(std::string(
+                                             body::guess_content_type(p.filename ? *p.filename : std::string_view{})));
     const FileContent::Value& value = file.content.value();
     if (const auto* bytes = std::get_if<std::string>(&value)) {
       p.content = file.size ? bytes->substr(0, static_cast<std::size_t>(*file.size)) : *bytes;
       if (file.size && *file.size > bytes->size()) {
-        return fail(ErrorCode::invalid_form_field, "multipart part '" + p.name + "': size " + std::to_string(*file.size) +
-                                                       " is larger than its " + std::to_string(bytes->size()) +
-                                                       " bytes");
+        return fail(ErrorCode::invalid_form_field, "multipart part '" + p.name + "': size " +
+                                                       std::to_string(*file.size) + " is larger than its " +
+                                                       std::to_string(bytes->size()) + " bytes");
       }
       layout.push_back(std::move(p));
       continue;
@@ -68,7 +68,8 @@ Result<MultipartEncoder> MultipartEncoder::create(std::vector<FormPart> parts, c
         std::error_code ec;
         const auto bytes = std::filesystem::file_size(*path, ec);
         if (ec) {
-          return fail(ErrorCode::body_source_failed, "cannot read multipart file '" + path->string() + "': " + ec.message());
+          return fail(ErrorCode::body_source_failed,
+                      "cannot read multipart file '" + path->string() + "': " + ec.message());
         }
         size = bytes;
       }

@@ -39,13 +39,13 @@ class FileContent {
  public:
   using Value = std::variant<std::string, std::filesystem::path, std::shared_ptr<std::istream>, GeneratorBody>;
   FileContent() = default;
-  FileContent(std::string bytes) : value_(std::move(bytes)) {}                     // NOLINT: implicit by design
-  FileContent(const char* bytes) : value_(std::string(bytes)) {}                   // NOLINT
-  FileContent(std::filesystem::path path) : value_(std::move(path)) {}             // NOLINT
+  FileContent(std::string bytes) : value_(std::move(bytes)) {}          // NOLINT: implicit by design
+  FileContent(const char* bytes) : value_(std::string(bytes)) {}        // NOLINT
+  FileContent(std::filesystem::path path) : value_(std::move(path)) {}  // NOLINT
   template <class Stream>
-    requires std::derived_from<Stream, std::istream>
-  FileContent(std::shared_ptr<Stream> stream) : value_(std::shared_ptr<std::istream>(std::move(stream))) {}  // NOLINT
-  FileContent(GeneratorBody generator) : value_(std::move(generator)) {}           // NOLINT
+  requires std::derived_from<Stream, std::istream> FileContent(std::shared_ptr<Stream> stream)
+      : value_(std::shared_ptr<std::istream>(std::move(stream))) {}       // NOLINT
+  FileContent(GeneratorBody generator) : value_(std::move(generator)) {}  // NOLINT
   const Value& value() const noexcept { return value_; }
 
  private:
@@ -86,8 +86,7 @@ class MultipartEncoder {
   // Errors: those of body::MultipartEncoder::create(); body_source_failed (a path whose size cannot be read).
   static Result<MultipartEncoder> create(std::vector<FormPart> parts, const MultipartOptions& options = {});
   // The same with the boundary's randomness given (at least 16 bytes), for reproducible bodies.
-  static Result<MultipartEncoder> create(std::vector<FormPart> parts, const MultipartOptions& options,
-                                         Bytes random);
+  static Result<MultipartEncoder> create(std::vector<FormPart> parts, const MultipartOptions& options, Bytes random);
 
   std::string content_type() const { return layout_->content_type(); }
   // std::nullopt: a part's size is unknown, the body goes chunked.
