@@ -11,8 +11,9 @@ namespace hipp::body {
 
 enum class ParamStyle {
   // WHATWG HTML "multipart/form-data encoding algorithm", as browsers and curl send it: the value is
-  // UTF-8 inside quotes, with '"' → %22, CR → %0D, LF → %0A. Servers (werkzeug, Go, PHP, busboy) undo
-  // exactly these three. The default, as in Hip.
+  // UTF-8 inside quotes, with '"' → %22, CR → %0D, LF → %0A. Servers that decode (Go, busboy) undo
+  // these three (werkzeug keeps them as they are). The form is ambiguous, as in browsers: a literal
+  // "%22" in a value reads back as '"' where the server decodes. The default, as in Hip.
   html5,
   // RFC 2231 §4 / RFC 5987 §3.2 (RFC 7578 §4.2 discourages it, but some old servers need it): a
   // printable ASCII value without '"' or '\' stays `name="value"`; anything else becomes

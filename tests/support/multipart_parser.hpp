@@ -82,7 +82,7 @@ inline bool iequal(std::string_view a, std::string_view b) {
 }
 
 // `form-data; name="a"; filename*=utf-8''b` into the part's name and filename.
-inline bool parse_disposition(std::string_view v, ParsedPart& part) {
+inline bool parse_disposition(std::string_view v, ParsedPart& part, bool html5) {
   if (v.substr(0, 9) != "form-data") return false;
   v.remove_prefix(9);
   bool has_name = false;
@@ -107,7 +107,7 @@ inline bool parse_disposition(std::string_view v, ParsedPart& part) {
       if (v.empty() || v.front() != '"') return false;
       const std::size_t close = v.find('"', 1);
       if (close == std::string_view::npos) return false;
-      value = html5_unescape(v.substr(1, close - 1));
+      value = html5 ? html5_unescape(v.substr(1, close - 1)) : std::string(v.substr(1, close - 1));
       v.remove_prefix(close + 1);
     }
     if (key == "name") {
@@ -126,7 +126,9 @@ inline bool parse_disposition(std::string_view v, ParsedPart& part) {
 
 // Parses a whole body framed by `boundary`. No preamble or epilogue is accepted: the body must start
 // with "--boundary\r\n" (or be the empty form "--boundary--\r\n") and end right after "--boundary--\r\n".
-inline std::optional<std::vector<ParsedPart>> parse_multipart(std::string_view body, std::string_view boundary) {
+// `html5`: undo HTML5's %22 %0D %0A in quoted values (false: quoted values are literal, as RFC 2231 writes them).
+inline std::optional<std::vector<ParsedPart>> parse_multipart(std::string_view body, std::string_view boundary,
+                                                              bool html5 = true) {
   using namespace multipart_detail;
   std::vector<ParsedPart> parts;
   const std::string open = "--" + std::string(boundary);
@@ -152,7 +154,7 @@ inline std::optional<std::vector<ParsedPart>> parse_multipart(std::string_view b
       const std::string_view hvalue = line.substr(colon + 2);
       part.headers.emplace_back(hname, hvalue);
       if (iequal(hname, "Content-Disposition")) {
-        if (has_disposition || !parse_disposition(hvalue, part)) return std::nullopt;
+        if (has_disposition || !parse_disposition(hvalue, part, html5)) return std::nullopt;
         has_disposition = true;
       } else if (iequal(hname, "Content-Type")) {
         part.content_type = std::string(hvalue);
