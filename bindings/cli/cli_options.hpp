@@ -10,6 +10,15 @@
 
 namespace hipp::cli {
 
+// One -F / --form argument, as curl reads it.
+struct FormArg {
+  std::string name;
+  std::string value;                      // text, or for a file part its path
+  bool is_file = false;                   // -F name=@path: a file part streamed from `value`
+  std::optional<std::string> type{};      // ;type=
+  std::optional<std::string> filename{};  // ;filename= (default: the path's last component)
+};
+
 struct CliOptions {
   // Fetched in order over one PoolManager, so a second URL on the same origin
   // reuses the first one's connection (as curl does).
@@ -19,6 +28,7 @@ struct CliOptions {
   std::optional<std::string> data;                         // -d / --data-binary / --json, already joined
   enum class DataKind { none, form, binary, json } data_kind = DataKind::none;
   std::optional<std::string> data_file;                    // --data-binary @file, streamed
+  std::vector<FormArg> form;                               // -F / --form, in order (multipart/form-data)
   bool include_headers = false;                            // -i
   bool head = false;                                       // -I
   std::vector<std::string> outputs;                        // -o, paired with urls in order

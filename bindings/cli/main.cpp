@@ -87,7 +87,23 @@ hipp::RequestOptions request_options(const CliOptions& o, const std::shared_ptr<
       req.headers.set_default("Accept", "application/json");
       break;
   }
-  if (o.data_file) {
+  if (!o.form.empty()) {
+    std::vector<hipp::FormPart> parts;
+    for (const auto& f : o.form) {
+      if (!f.is_file && !f.type) {
+        parts.push_back({f.name, f.value});
+        continue;
+      }
+      hipp::MultipartFile file{.filename = f.filename, .content_type = f.type};
+      if (f.is_file) {
+        file.content = std::filesystem::path(f.value);
+      } else {
+        file.content = f.value;  // -F 'name=text;type=…' is not parsed; name=<file;type=… is a typed text part
+      }
+      parts.push_back({f.name, std::move(file)});
+    }
+    req.body = hipp::MultipartEncoder(std::move(parts));  // throws RequestError (missing file), as request() does
+  } else if (o.data_file) {
     req.body = hipp::FileBody{*o.data_file};
   } else if (o.data) {
     req.body = *o.data;
@@ -108,7 +124,7 @@ int report(const CliOptions& o, int code, const std::string& message) {
 // Fetches one URL and writes it out. Returns 0 or curl's exit code.
 int fetch(hipp::PoolManager& http, const CliOptions& o, const std::shared_ptr<hipp::auth::Auth>& auth,
           const std::string& url, const std::string* output_path) {
-  std::string method = o.method.value_or(o.head ? "HEAD" : (o.data || o.data_file) ? "POST" : "GET");
+  std::string method = o.method.value_or(o.head ? "HEAD" : (o.data || o.data_file || !o.form.empty()) ? "POST" : "GET");
   std::ofstream file;
   std::ostream* out = &std::cout;
   try {

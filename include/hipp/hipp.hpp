@@ -22,6 +22,7 @@
 #include "core/url/url.hpp"
 #include "transports/api/client_policies.hpp"
 #include "transports/api/errors.hpp"
+#include "transports/api/multipart_encoder.hpp"
 #include "transports/api/request_options.hpp"
 #include "transports/blocking/pool_manager.hpp"
 #include "transports/blocking/response.hpp"
