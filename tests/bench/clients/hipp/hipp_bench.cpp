@@ -3,9 +3,14 @@
 // the harness's output contract, measured over the loop after warm-up.
 //
 //   hipp_bench --mode seq --url URL [--n N] [--duration S] [--warmup W] [--expect-bytes B]
+//   hipp_bench --mode multi --conc C --url URL [--n N] [--duration S]
+//   hipp_bench --mode get --url URL [--expect-bytes B]     one large body, streamed and discarded
 //   hipp_bench --mode upload --url URL --file F
+//   common: [--cacert PEM] [--http1.1]
 //
 // seq: one PoolManager, sequential keep-alive GETs over one reused connection.
+// multi: C threads sharing one PoolManager; over https that is one HTTP/2 connection with C
+// streams in flight (the warm-up opens it first, so the threads find it and share it).
 #include <hipp/hipp.hpp>
 
 #include <sys/resource.h>
@@ -15,7 +20,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <algorithm>
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -27,7 +36,22 @@ struct Args {
   double duration = 5;
   long long warmup = -1;  // default: 100 for seq, 0 otherwise
   long long expect_bytes = -1;
+  std::string cacert;
+  bool http1_only = false;
+  int conc = 1;
 };
+
+hipp::PoolManagerOptions manager_options(const Args& a) {
+  hipp::PoolManagerOptions o;
+  if (!a.cacert.empty()) o.tls.ca_certs = a.cacert;
+  o.http2 = !a.http1_only;
+  o.maxsize = static_cast<std::size_t>(a.conc);
+  return o;
+}
+
+// What the last response came over, for the harness's proto= field.
+std::string g_proto = "h1.1";
+void note_proto(const hipp::Response& r) { g_proto = r.version() == "HTTP/2" ? "h2" : "h1.1"; }
 
 double cpu_seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
 
@@ -44,7 +68,7 @@ struct Measure {
                 requests, bytes, wall, cpu_seconds(after.ru_utime) - cpu_seconds(before.ru_utime),
                 cpu_seconds(after.ru_stime) - cpu_seconds(before.ru_stime), after.ru_maxrss, errors);
     if (connects >= 0) std::printf(" connects=%lld", connects);
-    std::printf(" proto=h1.1 lib=hipp/0.1.0\n");
+    std::printf(" proto=%s lib=hipp/0.1.0\n", g_proto.c_str());
     std::fflush(stdout);
   }
 };
@@ -67,6 +91,9 @@ Args parse(int argc, char** argv) {
     else if (flag == "--duration") a.duration = std::atof(next().c_str());
     else if (flag == "--warmup") a.warmup = std::atoll(next().c_str());
     else if (flag == "--expect-bytes") a.expect_bytes = std::atoll(next().c_str());
+    else if (flag == "--cacert") a.cacert = next();
+    else if (flag == "--http1.1") a.http1_only = true;
+    else if (flag == "--conc") a.conc = std::max(1, std::atoi(next().c_str()));
     else {
       std::cerr << "unknown flag " << flag << '\n';
       std::exit(2);
@@ -81,9 +108,10 @@ Args parse(int argc, char** argv) {
 
 int run_seq(const Args& a) {
   // No trace hook: it would format every head and cost more than the request.
-  hipp::PoolManager http;
+  hipp::PoolManager http(manager_options(a));
   auto one = [&](long long& bytes) {
     auto r = http.request("GET", a.url);
+    note_proto(r);
     const auto& body = r.data();
     if (r.status() < 200 || r.status() >= 300) throw std::runtime_error("status " + std::to_string(r.status()));
     if (a.expect_bytes >= 0 && static_cast<long long>(body.size()) != a.expect_bytes) {
@@ -106,8 +134,55 @@ int run_seq(const Args& a) {
   return 0;
 }
 
+int run_multi(const Args& a) {
+  hipp::PoolManager http(manager_options(a));
+  {
+    auto r = http.request("GET", a.url);  // opens the connection the threads then share
+    r.data();
+    note_proto(r);
+  }
+  std::atomic<long long> requests{0}, bytes{0}, errors{0};
+  const auto stop = std::chrono::steady_clock::now() + std::chrono::duration<double>(a.duration);
+  Measure m;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < a.conc; ++t) {
+    threads.emplace_back([&] {
+      while (requests.load(std::memory_order_relaxed) < a.n &&
+             (a.duration <= 0 || std::chrono::steady_clock::now() < stop)) {
+        try {
+          auto r = http.request("GET", a.url);
+          bytes += static_cast<long long>(r.data().size());
+          if (r.status() < 200 || r.status() >= 300) ++errors;
+        } catch (const std::exception&) {
+          ++errors;
+        }
+        ++requests;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const auto stats = http.pool_stats();
+  long long connects = 0;
+  for (const auto& [origin, s] : stats) connects += static_cast<long long>(s.total);
+  m.print(requests.load(), bytes.load(), errors.load(), connects);
+  return 0;
+}
+
+// One large download, streamed and discarded (the body is never held whole).
+int run_get(const Args& a) {
+  hipp::PoolManager http(manager_options(a));
+  Measure m;
+  auto r = http.request("GET", a.url, {.preload_content = false});
+  note_proto(r);
+  long long bytes = 0;
+  for (const std::string& chunk : r.stream(256 * 1024)) bytes += static_cast<long long>(chunk.size());
+  const long long errors = (a.expect_bytes >= 0 && bytes != a.expect_bytes) || r.status() != 200 ? 1 : 0;
+  m.print(1, bytes, errors, 1);
+  return 0;
+}
+
 int run_upload(const Args& a) {
-  hipp::PoolManager http;
+  hipp::PoolManager http(manager_options(a));
   Measure m;
   auto r = http.request("POST", a.url, {.body = hipp::FileBody{a.file}});
   r.data();
@@ -123,6 +198,8 @@ int main(int argc, char** argv) {
   Args a = parse(argc, argv);
   try {
     if (a.mode == "seq") return run_seq(a);
+    if (a.mode == "multi") return run_multi(a);
+    if (a.mode == "get") return run_get(a);
     if (a.mode == "upload") return run_upload(a);
     std::cerr << "mode " << a.mode << " is not supported by hipp_bench yet\n";
     return 2;
