@@ -185,7 +185,7 @@ bool PoolState::pull_body(BodyReader& reader, const std::string& url, std::strin
     return true;
   }
   if (std::holds_alternative<http1::EndOfMessage>(*event)) {
-    reader.pool->release(std::move(reader.connection), reader.keepalive_hint);
+    if (!reader.keep_at_end) reader.pool->release(std::move(reader.connection), reader.keepalive_hint);
     return false;
   }
   // The machine emits nothing else between a head and the end of its body.
