@@ -72,7 +72,7 @@ Result<void> ZlibStage::feed(Bytes in, Sink& next) {
 Result<void> ZlibStage::inflate_all(Bytes in, Sink& next) {
   z_stream& z = impl_->z;
   z.next_in = reinterpret_cast<const Bytef*>(in.data());
-  z.avail_in = static_cast<uInt>(in.size());  // in <= kPieceBytes or a socket read: far below 4 GiB
+  z.avail_in = static_cast<uInt>(in.size());  // a 4 KiB slice or a piece of at most kPieceBytes
   for (;;) {
     if (state_ == State::between_members) {
       // RFC 1952 §2.2: a gzip file is a series of members. Start the next one.
