@@ -56,6 +56,10 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::tls_failed, ErrorCategory::tls, "tls_failed"},
     {ErrorCode::certificate_verify_failed, ErrorCategory::tls, "certificate_verify_failed"},
     {ErrorCode::decode_failed, ErrorCategory::decode, "decode_failed"},
+    {ErrorCode::unsupported_encoding, ErrorCategory::decode, "unsupported_encoding"},
+    {ErrorCode::too_many_encodings, ErrorCategory::decode, "too_many_encodings"},
+    {ErrorCode::decompression_bomb, ErrorCategory::decode, "decompression_bomb"},
+    {ErrorCode::decode_window_too_large, ErrorCategory::decode, "decode_window_too_large"},
 };
 
 const CodeInfo& info(ErrorCode code) noexcept {
@@ -71,7 +75,7 @@ constexpr bool codes_in_order() {
   return true;
 }
 static_assert(codes_in_order(), "kCodes rows must follow ErrorCode's declaration order");
-static_assert(sizeof(kCodes) / sizeof(kCodes[0]) == static_cast<std::size_t>(ErrorCode::decode_failed) + 1,
+static_assert(sizeof(kCodes) / sizeof(kCodes[0]) == static_cast<std::size_t>(ErrorCode::decode_window_too_large) + 1,
               "every ErrorCode needs a row in kCodes");
 
 ErrorCategory category_of(ErrorCode code) noexcept { return info(code).category; }

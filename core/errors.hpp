@@ -80,7 +80,12 @@ enum class ErrorCode {
   tls_failed,                 // the TLS handshake or a record failed (curl 35); detail says why
   certificate_verify_failed,  // the peer's certificate was refused (curl 60); detail starts with the reason
   // decode
-  decode_failed,
+  decode_failed,            // a content coding's data is corrupt or truncated (curl 61); detail names the coding
+  unsupported_encoding,     // Content-Encoding names a coding we cannot decode (e.g. compress)
+  too_many_encodings,       // more codings across all Content-Encoding fields than decode::Limits::max_codings
+  decompression_bomb,       // the decoded body passed decode::Limits::max_decoded_bytes or max_ratio
+  decode_window_too_large,  // a zstd frame asks for a window above decode::Limits::zstd_max_window_log
+                            // (RFC 9659 §3: 8 MiB)
 };
 
 // Whether the failure was detected locally or reported by the remote peer.

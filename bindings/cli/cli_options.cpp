@@ -232,6 +232,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
       o.digest = false;  // curl: the last of --basic / --digest wins
     } else if (a == "--oauth2-bearer") {
       ok = with_value([&](const std::string& v) -> Result<void> { o.oauth2_bearer = v; return {}; });
+    } else if (a == "--compressed") {
+      o.compressed = true;
     } else if (a == "-k" || a == "--insecure") {
       o.insecure = true;
     } else if (a == "--cacert") {
@@ -300,6 +302,8 @@ std::string usage() {
      --digest               Use Digest auth (RFC 7616) for -u
      --basic                Use Basic auth for -u (the default)
      --oauth2-bearer <tok>  Send "Authorization: Bearer <tok>"
+     --compressed           Ask for a compressed response (gzip, deflate, br, zstd) and output it
+                            decoded; without it the body is output exactly as received
  -k, --insecure             Do not verify the server's certificate (https)
      --cacert <file>        Trust the CA certificates in <file> (PEM) instead of the system bundle
      --capath <dir>         Trust the CA certificates in <dir>
@@ -312,7 +316,7 @@ std::string usage() {
  -h, --help                 This help
 Exit codes as curl's: 3 bad URL, 6 cannot resolve, 7 cannot connect, 18 partial body,
 22 HTTP error with --fail, 23 write error, 26 read error, 28 timeout, 47 too many redirects,
-52 empty reply, 56 receive failure.
+52 empty reply, 56 receive failure, 61 bad content encoding (--compressed).
 )";
 }
 

@@ -46,6 +46,7 @@ struct CliOptions {
   std::optional<std::string> user;                         // -u / --user "user:password"
   bool digest = false;                                     // --digest: -u is Digest, not Basic
   std::optional<std::string> oauth2_bearer;                // --oauth2-bearer TOKEN
+  bool compressed = false;                                 // --compressed: Accept-Encoding, output decoded
   bool insecure = false;                                   // -k / --insecure: no certificate verification
   std::optional<std::string> cacert;                       // --cacert FILE: trust these CAs (PEM)
   std::optional<std::string> capath;                       // --capath DIR: trust the CAs in this directory

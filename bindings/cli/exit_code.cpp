@@ -48,7 +48,11 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::circuit_open: return kConnect;  // curl has no breaker: refused before connecting
     case ErrorCode::tls_failed: return kTlsConnect;
     case ErrorCode::certificate_verify_failed: return kPeerFailedVerification;
-    case ErrorCode::decode_failed: return kBadContentEncoding;
+    case ErrorCode::decode_failed:
+    case ErrorCode::unsupported_encoding:
+    case ErrorCode::too_many_encodings:
+    case ErrorCode::decompression_bomb:
+    case ErrorCode::decode_window_too_large: return kBadContentEncoding;
   }
   return kReceiveError;
 }

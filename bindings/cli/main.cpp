@@ -59,6 +59,8 @@ std::string head_text(const hipp::Response& r) {
 hipp::RequestOptions request_options(const CliOptions& o, const std::shared_ptr<hipp::auth::Auth>& auth) {
   hipp::RequestOptions req;
   req.preload_content = false;
+  // curl: without --compressed the body is written exactly as received, Content-Encoding or not.
+  req.decode_content = o.compressed;
   // -L / --max-redirs / --retry*: see transfer_policy.hpp. Without -L the 3xx is returned as it is.
   req.retries = hipp::cli::retry_policy(o);
   req.redirect = o.location;
@@ -161,6 +163,7 @@ int run(const CliOptions& o) {
   hipp::PoolManagerOptions manager_options;
   manager_options.retries = false;  // curl: no retries, redirects not followed unless asked (each request says)
   if (o.verbose) manager_options.trace = verbose_trace;
+  manager_options.accept_compressed = o.compressed;  // a -H "Accept-Encoding: ..." of the user's wins
   manager_options.tls.verify = !o.insecure;
   if (o.cacert) manager_options.tls.ca_certs = *o.cacert;
   if (o.capath) manager_options.tls.ca_cert_dir = *o.capath;

@@ -92,6 +92,10 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     case ErrorCode::max_retries:
     case ErrorCode::retry_exhausted:
     case ErrorCode::decode_failed:
+    case ErrorCode::unsupported_encoding:
+    case ErrorCode::too_many_encodings:
+    case ErrorCode::decompression_bomb:
+    case ErrorCode::decode_window_too_large:
       return ErrorKind::fatal;
   }
   return ErrorKind::fatal;

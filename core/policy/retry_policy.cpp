@@ -69,6 +69,10 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::tls_failed:
     case ErrorCode::certificate_verify_failed:
     case ErrorCode::decode_failed:
+    case ErrorCode::unsupported_encoding:
+    case ErrorCode::too_many_encodings:
+    case ErrorCode::decompression_bomb:
+    case ErrorCode::decode_window_too_large:
       return std::nullopt;
   }
   return std::nullopt;

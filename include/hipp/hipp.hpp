@@ -5,6 +5,7 @@
 #include "core/auth/basic_auth.hpp"
 #include "core/auth/bearer_auth.hpp"
 #include "core/auth/digest_auth.hpp"
+#include "core/decode/content_decoder.hpp"
 #include "core/errors.hpp"
 #include "core/exchange/exchange.hpp"
 #include "core/exchange/http1_channel.hpp"

@@ -286,3 +286,16 @@ TEST_CASE("TLS flags: -k, --cacert, --capath, --cert, --key, --pass") {
   CHECK_FALSE(plain->cacert.has_value());
   CHECK_FALSE(parse({"--cacert"}));  // a flag without its value
 }
+
+TEST_CASE("--compressed asks for and decodes compressed bodies; decode errors exit 61") {
+  auto o = parse({"--compressed", "http://a/"});
+  REQUIRE(o);
+  CHECK(o->compressed);
+  auto plain = parse({"http://a/"});
+  REQUIRE(plain);
+  CHECK_FALSE(plain->compressed);
+  for (ErrorCode code : {ErrorCode::decode_failed, ErrorCode::unsupported_encoding, ErrorCode::too_many_encodings,
+                         ErrorCode::decompression_bomb, ErrorCode::decode_window_too_large}) {
+    CHECK(cli::exit_code_for(make_error(code, "x")) == 61);
+  }
+}

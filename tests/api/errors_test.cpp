@@ -29,3 +29,13 @@ TEST_CASE("both TLS codes are thrown as SSLError, in the tls category") {
   }
   CHECK(to_string(ErrorCode::certificate_verify_failed) == "certificate_verify_failed");
 }
+
+TEST_CASE("every decode code is thrown as DecodeError, in the decode category") {
+  for (ErrorCode code : {ErrorCode::decode_failed, ErrorCode::unsupported_encoding, ErrorCode::too_many_encodings,
+                         ErrorCode::decompression_bomb, ErrorCode::decode_window_too_large}) {
+    CAPTURE(to_string(code));
+    CHECK(category_of(code) == ErrorCategory::decode);
+    CHECK_THROWS_AS(throw_error(make_error(code, "gzip: invalid data"), "http://h/"), DecodeError);
+  }
+  CHECK(to_string(ErrorCode::decompression_bomb) == "decompression_bomb");
+}

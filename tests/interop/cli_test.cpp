@@ -162,3 +162,31 @@ TEST_CASE("hipp speaks HTTP/2 to nghttpd with --http2-prior-knowledge (h2c)") {
   // Without prior knowledge an http:// URL is HTTP/1.1, which nghttpd --no-tls does not speak.
   CHECK(hipp_cli("http://" + h2c.authority() + "/small").exit_code != 0);
 }
+
+TEST_CASE("--compressed asks nginx for gzip and writes the decoded file; without it bytes stay as sent",
+          "[cli][decode]") {
+  hipp::test::TempDir dir("hipp-cli-compressed");
+  const std::string expected = hipp::test::read_file(nginx().root() / "big");
+  const std::string url = quoted(nginx().url("/gzip/big"));
+
+  auto decoded = hipp_cli("-s --compressed -o " + (dir.path() / "decoded").string() + " " + url);
+  CHECK(decoded.exit_code == 0);
+  CHECK(hipp::test::read_file(dir.path() / "decoded") == expected);
+
+  auto verbose = hipp_cli("-s -v --compressed -o /dev/null " + url);
+  CHECK(verbose.out.find("> Accept-Encoding: gzip, deflate, br, zstd") != std::string::npos);
+  CHECK(verbose.out.find("< Content-Encoding: gzip") != std::string::npos);
+
+  // curl without --compressed: the gzip bytes as nginx sent them.
+  auto raw = hipp_cli("-s -H 'Accept-Encoding: gzip' -o " + (dir.path() / "raw").string() + " " + url);
+  CHECK(raw.exit_code == 0);
+  const std::string gz = hipp::test::read_file(dir.path() / "raw");
+  REQUIRE(gz.size() > 2);
+  CHECK(gz.substr(0, 2) == "\x1f\x8b");
+  CHECK(gz.size() < expected.size() / 2);
+
+  // A body that does not decode exits 61, as curl's CURLE_BAD_CONTENT_ENCODING.
+  const std::string not_gzip = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 9\r\n\r\nnot gzip!";
+  ScriptedServer server({{step::read_request(), step::send(not_gzip)}});
+  CHECK(hipp_cli("-s --compressed " + quoted(server.url("/"))).exit_code == 61);
+}

@@ -52,7 +52,11 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::circuit_open: throw CircuitBreakerOpen(std::move(error), std::move(url));
     case ErrorCode::tls_failed:
     case ErrorCode::certificate_verify_failed: throw SSLError(std::move(error), std::move(url));
-    case ErrorCode::decode_failed: throw DecodeError(std::move(error), std::move(url));
+    case ErrorCode::decode_failed:
+    case ErrorCode::unsupported_encoding:
+    case ErrorCode::too_many_encodings:
+    case ErrorCode::decompression_bomb:
+    case ErrorCode::decode_window_too_large: throw DecodeError(std::move(error), std::move(url));
   }
   throw HTTPError(std::move(error), std::move(url));
 }

@@ -67,6 +67,10 @@ struct RequestOptions {
   // Hip's preload_content: true reads the whole body before returning;
   // false returns after the head and streams (read(), stream(), release_conn()).
   bool preload_content = true;
+  // Hip's decode_content: undo the response's Content-Encoding (gzip, deflate, br, zstd; see
+  // core/decode) as the body is read. false hands out the bytes as they came (curl without --compressed).
+  // Either way Response::bytes_read() counts the bytes received, not the decoded ones (Hip's tell()).
+  bool decode_content = true;
   // Hip's `retries`: a Retry, a count (Retry(n)), false (no retries, redirects
   // returned as they are), or hyperhttp's RetryPolicy. Unset: the client's.
   std::optional<Retries> retries{};

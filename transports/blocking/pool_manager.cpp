@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/decode/coding.hpp"
 #include "transports/api/errors.hpp"
 #include "transports/api/exchange_setup.hpp"
 #include "transports/blocking/detail/pool_state.hpp"
@@ -21,9 +22,20 @@ Response PoolManager::request(std::string_view method, std::string_view url, Req
   context.random = thread_random();
   context.unix_now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const PoolManagerOptions& manager = state_->options();
+  if (manager.accept_compressed && !options.headers.contains("Accept-Encoding") &&
+      !manager.headers.contains("Accept-Encoding")) {
+    options.headers.add("Accept-Encoding", decode::accept_encoding());
+  }
+  const bool decode_content = options.decode_content;
   auto prepared = prepare_exchange(method, url, std::move(options), state_->defaults(), std::move(context));
   if (!prepared) throw_error(std::move(prepared).error(), std::string(url));
-  return state_->execute(std::move(*prepared));
+  // The body is read here, not by the pool, so that the Response decodes it from its first byte.
+  const bool preload_content = prepared->preload_content;
+  prepared->preload_content = false;
+  Response response = state_->execute(std::move(*prepared));
+  response.start_body(decode_content, manager.decode_limits, preload_content);
+  return response;
 }
 
 void PoolManager::clear() { state_->clear(); }

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/decode/limits.hpp"
 #include "core/http1/connection.hpp"
 #include "core/http2/connection.hpp"
 #include "core/message/headers.hpp"
@@ -72,6 +73,13 @@ struct PoolManagerOptions {
   // curl's --http2-prior-knowledge: speak HTTP/2 at once on http:// (h2c, RFC 9113 §3.3), no upgrade.
   bool http2_prior_knowledge = false;
   http2::Settings http2_settings{};          // windows and caps of each HTTP/2 connection
+  // Send "Accept-Encoding: gzip, deflate, br, zstd" (decode::accept_encoding()) unless the request or
+  // `headers` set an Accept-Encoding of their own (hyperhttp's accept_compressed). Off by default as in
+  // Hip: a response is still decoded whenever it has a Content-Encoding (RequestOptions::decode_content).
+  bool accept_compressed = false;
+  // What decoding one response may cost (decoded size, ratio, codings, zstd window): a bomb is a
+  // DecodeError, never memory exhaustion. See core/decode/limits.hpp for the defaults.
+  decode::Limits decode_limits{};
   TraceHook trace{};                         // optional
 };
 
@@ -100,7 +108,9 @@ class PoolManager {
   // ReadTimeoutError, WriteTimeoutError, ProtocolError, IncompleteRead,
   // EmptyPoolError, ClosedPoolError, MaxRetryError (with the error that caused
   // the last retry as its reason), RetryError, UnrewindableBodyError,
-  // CircuitBreakerOpen, RequestError; and whatever a hook throws.
+  // CircuitBreakerOpen, RequestError, DecodeError (a Content-Encoding that cannot be decoded, corrupt or
+  // truncated data, or a decompression bomb past options.decode_limits, with preload_content); and
+  // whatever a hook throws.
   Response request(std::string_view method, std::string_view url, RequestOptions options = {});
 
   // Hip's urlopen: request() without fields/json encoding conveniences is the same call here.

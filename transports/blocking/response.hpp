@@ -7,6 +7,13 @@
 // itself; release_conn() gives it back earlier (draining a small remainder,
 // closing the connection if more is left); destroying an unfinished Response
 // closes its connection.
+//
+// Content decoding (Hip's decode_content, on by default): a body with a Content-Encoding is decoded as
+// it is read (core/decode: gzip, deflate, br, zstd, chained), within PoolManagerOptions::decode_limits
+// counted over the whole response. data(), read() and stream() hand out decoded bytes; bytes_read() still
+// counts the bytes received (Hip's tell()). A body that cannot be decoded throws DecodeError from the call
+// that met the problem, and its connection is closed, not reused. The headers are left as received
+// (Content-Encoding and Content-Length describe the encoded body).
 #pragma once
 
 #include <cstddef>
@@ -18,6 +25,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/decode/content_decoder.hpp"
+#include "core/decode/limits.hpp"
 #include "core/message/headers.hpp"
 #include "core/exchange/exchange.hpp"
 #include "core/policy/timeout.hpp"
@@ -56,12 +65,16 @@ class Response {
   // JSON of the whole body. Throws DecodeError if it is not JSON.
   nlohmann::json json();
   // Up to `n` more bytes of the body (all that is left for n = npos); empty at the end.
-  // Throws ReadTimeoutError, ProtocolError, IncompleteRead on failure.
+  // Throws ReadTimeoutError, ProtocolError, IncompleteRead, DecodeError on failure.
   std::string read(std::size_t n = std::string::npos);
   // Whether the body has been read to its end.
   bool complete() const noexcept;
-  // Body bytes received from the connection so far (Hip's tell()).
+  // Body bytes received from the connection so far (Hip's tell()): encoded bytes when decoding.
   std::size_t bytes_read() const noexcept { return bytes_read_; }
+  std::size_t tell() const noexcept { return bytes_read_; }
+  // Whether the body is being decoded: decode_content was asked for and the response has a
+  // Content-Encoding.
+  bool decoding() const noexcept { return decoding_; }
 
   // Gives the connection back to the pool now (Hip's release_conn()).
   void release_conn();
@@ -102,7 +115,13 @@ class Response {
 
  private:
   friend class detail::PoolState;
+  friend class PoolManager;
   Response();
+  // Sets up decoding (when `decode_content` and the response has a Content-Encoding), then reads the
+  // whole body when `preload`. Throws like read().
+  void start_body(bool decode_content, const decode::Limits& limits, bool preload);
+  // Closes the connection and throws `error` as the API's exception.
+  [[noreturn]] void fail_body(Error error);
 
   int status_ = 0;
   std::string reason_;
@@ -118,6 +137,10 @@ class Response {
   std::string body_;  // received but not yet handed out by read(); all of it for data()
   std::size_t bytes_read_ = 0;
   std::unique_ptr<detail::BodyReader> reader_;  // null once the body is complete
+  bool decoding_ = false;
+  decode::Limits decode_limits_{};
+  std::optional<decode::ContentDecoder> decoder_;  // made when the first encoded byte arrives
+  std::string encoded_;                            // scratch for one encoded piece, reused
 };
 
 }  // namespace hipp::blocking

@@ -202,7 +202,7 @@ bool PoolState::pull_body(BodyReader& reader, const std::string& url, std::strin
     reader.pool->discard(std::move(reader.lease));
     throw_result_error(std::move(more).error(), url);
   }
-  if (!*more) reader.pool->release(std::move(reader.lease), reader.keepalive_hint);
+  if (!*more && !reader.keep_at_end) reader.pool->release(std::move(reader.lease), reader.keepalive_hint);
   return *more;
 }
 

@@ -33,6 +33,7 @@ struct BodyReader {
   Lease lease;
   policy::RequestDeadlines deadlines;
   std::optional<Duration> keepalive_hint;  // the server's Keep-Alive: timeout=N
+  bool keep_at_end = false;  // pull_body leaves the connection here at the end (the Response checks first)
 };
 
 class PoolState : public std::enable_shared_from_this<PoolState> {
@@ -45,7 +46,8 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   Response execute(PreparedExchange&& prepared);
 
   // Pulls the next piece of a streaming body into `out`. Returns false when
-  // the body is complete (the connection has then been released). Throws,
+  // the body is complete (the connection has then been released, unless
+  // reader.keep_at_end). Throws,
   // naming `url` (the response's) in the exception.
   static bool pull_body(BodyReader& reader, const std::string& url, std::string& out);
   // Gives a request's connection back: kept for reuse if its machine says it can be, closed otherwise
