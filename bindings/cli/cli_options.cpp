@@ -1,5 +1,7 @@
 #include "bindings/cli/cli_options.hpp"
 
+#include "transports/tls/detail/verify_checks.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <limits>
@@ -167,6 +169,15 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
       ok = with_value([&](const std::string& v) -> Result<void> { o.key = v; return {}; });
     } else if (a == "--pass") {
       ok = with_value([&](const std::string& v) -> Result<void> { o.pass = v; return {}; });
+    } else if (a == "--pinnedpubkey") {
+      ok = with_value([&](const std::string& v) -> Result<void> {
+        // Checked here so a typo is a usage error (2) before any connection; curl's file form is not supported.
+        if (!tls::detail::parse_pinned_public_keys(v)) {
+          return fail(ErrorCode::invalid_state, "option --pinnedpubkey: expected sha256//<base64>[;sha256//<base64>...]");
+        }
+        o.pinnedpubkey = v;
+        return {};
+      });
     } else if (a == "-h" || a == "--help") {
       o.help = true;
     } else if (a == "-V" || a == "--version") {
@@ -217,11 +228,14 @@ std::string usage() {
      --capath <dir>         Trust the CA certificates in <dir>
  -E, --cert <file>          Client certificate (PEM) for servers that ask for one
      --key <file>           Its private key (PEM); --pass <phrase> if it is encrypted
+     --pinnedpubkey <hashes>  Refuse the server unless its public key's SHA-256 is one of
+                            "sha256//<base64>[;sha256//<base64>...]" (checked besides verification)
  -V, --version              Show the version
  -h, --help                 This help
 Exit codes as curl's: 3 bad URL, 6 cannot resolve, 7 cannot connect, 18 partial body,
-22 HTTP error with --fail, 23 write error, 26 read error, 28 timeout, 47 too many redirects,
-52 empty reply, 56 receive failure.
+22 HTTP error with --fail, 23 write error, 26 read error, 28 timeout, 35 TLS handshake failure,
+47 too many redirects, 52 empty reply, 56 receive failure, 60 certificate refused,
+90 --pinnedpubkey mismatch.
 )";
 }
 

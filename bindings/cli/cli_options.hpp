@@ -42,6 +42,7 @@ struct CliOptions {
   std::optional<std::string> cert;                         // --cert FILE: client certificate (PEM)
   std::optional<std::string> key;                          // --key FILE: its private key (PEM)
   std::optional<std::string> pass;                         // --pass PHRASE: the key's password
+  std::optional<std::string> pinnedpubkey;                 // --pinnedpubkey sha256//B64[;sha256//B64...]
   bool help = false;
   bool version = false;
 };

@@ -151,6 +151,7 @@ int run(const CliOptions& o) {
   if (o.cert) manager_options.tls.cert_file = *o.cert;
   if (o.key) manager_options.tls.key_file = *o.key;
   if (o.pass) manager_options.tls.key_password = *o.pass;
+  if (o.pinnedpubkey) manager_options.tls.pinned_public_key = *o.pinnedpubkey;
   hipp::PoolManager http(std::move(manager_options));
   int result = hipp::cli::kOk;
   for (std::size_t i = 0; i < o.urls.size(); ++i) {

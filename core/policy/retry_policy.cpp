@@ -67,6 +67,7 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::retry_exhausted:
     case ErrorCode::tls_failed:
     case ErrorCode::certificate_verify_failed:
+    case ErrorCode::public_key_mismatch:
     case ErrorCode::decode_failed:
       return std::nullopt;
   }
