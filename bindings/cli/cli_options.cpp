@@ -173,7 +173,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
       ok = with_value([&](const std::string& v) -> Result<void> {
         // Checked here so a typo is a usage error (2) before any connection; curl's file form is not supported.
         if (!tls::detail::parse_pinned_public_keys(v)) {
-          return fail(ErrorCode::invalid_state, "option --pinnedpubkey: expected sha256//<base64>[;sha256//<base64>...]");
+          return fail(ErrorCode::invalid_state,
+                      "option --pinnedpubkey: expected sha256//<base64>[;sha256//<base64>...]");
         }
         o.pinnedpubkey = v;
         return {};

@@ -76,7 +76,7 @@ TEST_CASE("tls: the public-key hash is the one openssl computes", "[tls]") {
 }
 
 TEST_CASE("tls: pinned public key lists parse as curl writes them", "[tls]") {
-  const std::string a = "sha256//" + std::string(43, 'A') + "=";  // 32 zero bytes
+  const std::string a = "sha256//" + std::string(43, 'A') + "=";                 // 32 zero bytes
   const std::string b = "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";  // SHA-256 of ""
   auto one = tls::detail::parse_pinned_public_keys(a);
   REQUIRE(one);
@@ -88,8 +88,8 @@ TEST_CASE("tls: pinned public key lists parse as curl writes them", "[tls]") {
   CHECK(tls::detail::to_hex((*two)[1]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 
   for (const std::string& bad : std::vector<std::string>{
-           "", "sha256//", "sha256//abc", b.substr(8), "SHA256" + b.substr(6), "sha1//" + b.substr(8), b + ";",
-           ";" + b, b + ";;" + a, "/etc/ssl/key.pem", b.substr(0, b.size() - 1) + "==", b.substr(0, 20) + "!" + b.substr(21),
+           "", "sha256//", "sha256//abc", b.substr(8), "SHA256" + b.substr(6), "sha1//" + b.substr(8), b + ";", ";" + b,
+           b + ";;" + a, "/etc/ssl/key.pem", b.substr(0, b.size() - 1) + "==", b.substr(0, 20) + "!" + b.substr(21),
            " " + b, b + " ", "sha256//" + std::string(44, 'A')}) {
     CAPTURE(bad);
     CHECK_FALSE(tls::detail::parse_pinned_public_keys(bad));
@@ -103,7 +103,8 @@ TEST_CASE("tls nginx: pinned_public_key accepts the leaf's key and refuses any o
   const std::string wrong = openssl_pin(m.crt("selfsigned"));
 
   SECTION("the right pin, alone or anywhere in a list") {
-    for (const std::string& pins : {right, wrong + ";" + right, right + ";" + wrong, wrong + ";" + openssl_pin(m.crt("client")) + ";" + right}) {
+    for (const std::string& pins :
+         {right, wrong + ";" + right, right + ";" + wrong, wrong + ";" + openssl_pin(m.crt("client")) + ";" + right}) {
       CAPTURE(pins);
       tls::ClientConfig config = trusting();
       config.pinned_public_key = pins;
@@ -144,7 +145,8 @@ TEST_CASE("tls nginx: pinned_public_key accepts the leaf's key and refuses any o
 }
 
 TEST_CASE("tls: a malformed pinned_public_key is refused when the context is made", "[tls]") {
-  for (const char* bad : {"sha256//", "sha256//not-base64", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "/path/key.pem"}) {
+  for (const char* bad :
+       {"sha256//", "sha256//not-base64", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "/path/key.pem"}) {
     CAPTURE(bad);
     tls::ClientConfig config = trusting();
     config.pinned_public_key = bad;

@@ -50,7 +50,7 @@ std::size_t offered_session_id_length(Bytes client_hello) {
 
 struct Connection {
   bool offered = false;
-  bool resumed = false;  // Engine::resumed()
+  bool resumed = false;        // Engine::resumed()
   bool event_resumed = false;  // HandshakeComplete::resumed
 };
 
@@ -174,7 +174,8 @@ TEST_CASE("tls nginx: sessions are kept apart by host, port and settings", "[tls
   }
 }
 
-TEST_CASE("tls nginx: a context keeps at most kSessionCacheSize sessions, the least recent dropped", "[tls][nginx][resume]") {
+TEST_CASE("tls nginx: a context keeps at most kSessionCacheSize sessions, the least recent dropped",
+          "[tls][nginx][resume]") {
   NginxFixture nginx(serving_valid());
   auto context = context_for(trusting());
   // Distinct keys for one server: the proxy is part of the key (a route the server never sees).
@@ -190,8 +191,8 @@ TEST_CASE("tls nginx: a context keeps at most kSessionCacheSize sessions, the le
   const std::size_t n = tls::kSessionCacheSize + 3;
   for (std::size_t i = 0; i < n; ++i) CHECK_FALSE(handshake(i));
   CHECK(context->saved_sessions() == tls::kSessionCacheSize);
-  CHECK(handshake(n - 1));  // the most recent is kept
-  CHECK(handshake(3));      // the oldest still kept
+  CHECK(handshake(n - 1));    // the most recent is kept
+  CHECK(handshake(3));        // the oldest still kept
   CHECK_FALSE(handshake(2));  // dropped
   CHECK(context->saved_sessions() == tls::kSessionCacheSize);
 }

@@ -405,7 +405,8 @@ Result<void> MbedtlsEngine::start() {
   mbedtls_ssl_set_verify(&ssl_, &verify_callback, this);
   if (!session_key_.empty()) {
     // A session that cannot be set (out of memory) is not offered: a full handshake is always fine.
-    if (auto saved = context_->sessions().find(session_key_); saved && mbedtls_ssl_set_session(&ssl_, saved->get()) == 0) {
+    auto saved = context_->sessions().find(session_key_);
+    if (saved && mbedtls_ssl_set_session(&ssl_, saved->get()) == 0) {
 #if defined(HIPP_MBEDTLS_TLS13)
       // A TLS 1.3 ticket is for one connection (RFC 8446 §C.4): take it out; the new ticket replaces it.
       if (saved->get()->MBEDTLS_PRIVATE(tls_version) == MBEDTLS_SSL_VERSION_TLS1_3) {
