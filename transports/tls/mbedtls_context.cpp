@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -29,6 +28,10 @@
 #define HIPP_MBEDTLS_FIELD(name) MBEDTLS_PRIVATE(name)
 #else
 #define HIPP_MBEDTLS_FIELD(name) name
+#endif
+// 3.x keeps the TLS 1.2 session fields (session ID, master secret) only in builds with TLS 1.2.
+#if MBEDTLS_VERSION_NUMBER < 0x03000000 || defined(MBEDTLS_SSL_PROTO_TLS1_2)
+#define HIPP_MBEDTLS_TLS12_SESSION 1
 #endif
 // TLS 1.3 as a client is usable from mbedTLS 3.2 on (mbedtls_ssl_get_version_number, the session's
 // tls_version); 3.0 and 3.1 builds are treated as TLS 1.2 only here.
@@ -116,7 +119,9 @@ class StoredSession {
 
   // Whether a server could resume it: it carries a session ID or a ticket.
   bool resumable() const noexcept {
+#if defined(HIPP_MBEDTLS_TLS12_SESSION)
     if (session_.HIPP_MBEDTLS_FIELD(id_len) > 0) return true;
+#endif
 #if defined(MBEDTLS_SSL_SESSION_TICKETS)
     if (session_.HIPP_MBEDTLS_FIELD(ticket_len) > 0) return true;
 #endif
@@ -128,12 +133,17 @@ class StoredSession {
   // has no public "was this resumed" query, so this is how we tell; an all-zero secret (never set) never
   // counts.
   bool same_master_secret(const StoredSession& other) const noexcept {
+#if defined(HIPP_MBEDTLS_TLS12_SESSION)
     const auto& mine = session_.HIPP_MBEDTLS_FIELD(master);
     const auto& theirs = other.session_.HIPP_MBEDTLS_FIELD(master);
     static_assert(sizeof mine == 48);
     bool any_set = false;
     for (unsigned char b : mine) any_set = any_set || b != 0;
     return any_set && std::memcmp(mine, theirs, sizeof mine) == 0;
+#else
+    (void)other;
+    return false;
+#endif
   }
 
  private:
@@ -275,7 +285,7 @@ Result<void> MbedtlsContext::init(const ClientConfig& config) {
     return Unexpected{tls_error("handshake failure: " + mbedtls_message(rc))};
   }
   mbedtls_ssl_conf_rng(&conf_, &Drbg::random, &drbg_);
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000  // mbedtls_ssl_conf_min_tls_version arrived in 3.2
   mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
   mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
@@ -300,6 +310,13 @@ Result<void> MbedtlsContext::init(const ClientConfig& config) {
 #if defined(MBEDTLS_SSL_SESSION_TICKETS)
   // RFC 5077 tickets besides session IDs: servers behind load balancers rarely share a session-ID cache.
   mbedtls_ssl_conf_session_tickets(&conf_, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+#endif
+#if defined(HIPP_MBEDTLS_TLS13) && defined(MBEDTLS_SSL_SESSION_TICKETS) && \
+    defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
+  // 3.6.1 and later hand TLS 1.3 tickets to mbedtls_ssl_read (RECEIVED_NEW_SESSION_TICKET, where
+  // advance() saves the session) only when asked to; before, they always did.
+  mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(&conf_,
+                                                           MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
   if (auto loaded = load_trust_anchors(); !loaded) return loaded;
   if (auto loaded = load_client_certificate(); !loaded) return loaded;
@@ -381,7 +398,7 @@ Result<std::unique_ptr<Engine>> MbedtlsContext::connect(std::string_view host, c
   if (session.port != 0) {
     // Names compare case-insensitively (RFC 4343); the fields are separated by bytes no host, port or
     // proxy URL holds, so no two different triples share a key.
-    for (char c : name) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : name) key += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;  // ASCII only
     key += '\n' + std::to_string(session.port) + '\n' + session.proxy;
   }
   auto engine = std::make_unique<MbedtlsEngine>(shared_from_this(), std::move(name), std::move(ip), std::move(key));
