@@ -55,6 +55,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::circuit_open, ErrorCategory::policy, "circuit_open"},
     {ErrorCode::tls_failed, ErrorCategory::tls, "tls_failed"},
     {ErrorCode::certificate_verify_failed, ErrorCategory::tls, "certificate_verify_failed"},
+    {ErrorCode::public_key_mismatch, ErrorCategory::tls, "public_key_mismatch"},
     {ErrorCode::decode_failed, ErrorCategory::decode, "decode_failed"},
     {ErrorCode::unsupported_encoding, ErrorCategory::decode, "unsupported_encoding"},
     {ErrorCode::too_many_encodings, ErrorCategory::decode, "too_many_encodings"},

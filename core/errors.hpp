@@ -79,6 +79,8 @@ enum class ErrorCode {
   // tls
   tls_failed,                 // the TLS handshake or a record failed (curl 35); detail says why
   certificate_verify_failed,  // the peer's certificate was refused (curl 60); detail starts with the reason
+  public_key_mismatch,        // the peer's public key matched none of the pinned SHA-256 hashes (curl 90,
+                              // --pinnedpubkey); detail starts with "public key mismatch"
   // decode
   decode_failed,            // a content coding's data is corrupt or truncated (curl 61); detail names the coding
   unsupported_encoding,     // Content-Encoding names a coding we cannot decode (e.g. compress)

@@ -1,5 +1,7 @@
 #include "bindings/cli/cli_options.hpp"
 
+#include "transports/tls/detail/verify_checks.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <limits>
@@ -252,6 +254,16 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
       o.http_version = CliOptions::HttpVersion::http2;
     } else if (a == "--http2-prior-knowledge") {
       o.http_version = CliOptions::HttpVersion::http2_prior_knowledge;
+    } else if (a == "--pinnedpubkey") {
+      ok = with_value([&](const std::string& v) -> Result<void> {
+        // Checked here so a typo is a usage error (2) before any connection; curl's file form is not supported.
+        if (!tls::detail::parse_pinned_public_keys(v)) {
+          return fail(ErrorCode::invalid_state,
+                      "option --pinnedpubkey: expected sha256//<base64>[;sha256//<base64>...]");
+        }
+        o.pinnedpubkey = v;
+        return {};
+      });
     } else if (a == "-h" || a == "--help") {
       o.help = true;
     } else if (a == "-V" || a == "--version") {
@@ -309,14 +321,17 @@ std::string usage() {
      --capath <dir>         Trust the CA certificates in <dir>
  -E, --cert <file>          Client certificate (PEM) for servers that ask for one
      --key <file>           Its private key (PEM); --pass <phrase> if it is encrypted
+     --pinnedpubkey <hashes>  Refuse the server unless its public key's SHA-256 is one of
+                            "sha256//<base64>[;sha256//<base64>...]" (checked besides verification)
      --http1.1              Use HTTP/1.1 only
      --http2                Offer HTTP/2 on https by ALPN, falling back to HTTP/1.1 (the default)
      --http2-prior-knowledge  Speak HTTP/2 at once, also on http:// (h2c, no upgrade)
  -V, --version              Show the version
  -h, --help                 This help
 Exit codes as curl's: 3 bad URL, 6 cannot resolve, 7 cannot connect, 18 partial body,
-22 HTTP error with --fail, 23 write error, 26 read error, 28 timeout, 47 too many redirects,
-52 empty reply, 56 receive failure, 61 bad content encoding (--compressed).
+22 HTTP error with --fail, 23 write error, 26 read error, 28 timeout, 35 TLS handshake failure,
+47 too many redirects, 52 empty reply, 56 receive failure, 60 certificate refused,
+61 bad content encoding (--compressed), 90 --pinnedpubkey mismatch.
 )";
 }
 

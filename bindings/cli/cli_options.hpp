@@ -55,6 +55,7 @@ struct CliOptions {
   std::optional<std::string> pass;                         // --pass PHRASE: the key's password
   // --http1.1, --http2 (the default, as curl's: offered by ALPN on https), --http2-prior-knowledge (h2c).
   enum class HttpVersion { http1_1, http2, http2_prior_knowledge } http_version = HttpVersion::http2;
+  std::optional<std::string> pinnedpubkey;                 // --pinnedpubkey sha256//B64[;sha256//B64...]
   bool help = false;
   bool version = false;
 };

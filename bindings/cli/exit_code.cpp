@@ -48,6 +48,7 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::circuit_open: return kConnect;  // curl has no breaker: refused before connecting
     case ErrorCode::tls_failed: return kTlsConnect;
     case ErrorCode::certificate_verify_failed: return kPeerFailedVerification;
+    case ErrorCode::public_key_mismatch: return kPinnedPublicKeyMismatch;
     case ErrorCode::decode_failed:
     case ErrorCode::unsupported_encoding:
     case ErrorCode::too_many_encodings:

@@ -18,6 +18,7 @@ enum ExitCode : int {
   kTimeout = 28,          // CURLE_OPERATION_TIMEDOUT
   kTlsConnect = 35,       // CURLE_SSL_CONNECT_ERROR
   kPeerFailedVerification = 60,  // CURLE_PEER_FAILED_VERIFICATION
+  kPinnedPublicKeyMismatch = 90,  // CURLE_SSL_PINNEDPUBKEYNOTMATCH (--pinnedpubkey)
   kMaxRedirects = 47,     // CURLE_TOO_MANY_REDIRECTS
   kEmptyReply = 52,       // CURLE_GOT_NOTHING
   kSendError = 55,        // CURLE_SEND_ERROR

@@ -172,6 +172,7 @@ int run(const CliOptions& o) {
   if (o.pass) manager_options.tls.key_password = *o.pass;
   manager_options.http2 = o.http_version != hipp::cli::CliOptions::HttpVersion::http1_1;
   manager_options.http2_prior_knowledge = o.http_version == hipp::cli::CliOptions::HttpVersion::http2_prior_knowledge;
+  if (o.pinnedpubkey) manager_options.tls.pinned_public_key = *o.pinnedpubkey;
   hipp::PoolManager http(std::move(manager_options));
   int result = hipp::cli::kOk;
   for (std::size_t i = 0; i < o.urls.size(); ++i) {

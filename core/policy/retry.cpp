@@ -68,6 +68,7 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     // Hip's SSLError is neither a connection nor a read error: it counts against total only.
     case ErrorCode::tls_failed:
     case ErrorCode::certificate_verify_failed:
+    case ErrorCode::public_key_mismatch:
       return ErrorKind::other;
     // Hip never hands these to increment(): they are raised directly.
     case ErrorCode::invalid_url:

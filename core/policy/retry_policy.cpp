@@ -68,6 +68,7 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::retry_exhausted:
     case ErrorCode::tls_failed:
     case ErrorCode::certificate_verify_failed:
+    case ErrorCode::public_key_mismatch:
     case ErrorCode::decode_failed:
     case ErrorCode::unsupported_encoding:
     case ErrorCode::too_many_encodings:

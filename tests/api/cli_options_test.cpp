@@ -95,6 +95,7 @@ TEST_CASE("errors map to curl's exit codes") {
   CHECK(cli::exit_code_for(ErrorCode::circuit_open) == 7);
   CHECK(cli::exit_code_for(ErrorCode::tls_failed) == 35);                 // CURLE_SSL_CONNECT_ERROR
   CHECK(cli::exit_code_for(ErrorCode::certificate_verify_failed) == 60);  // CURLE_PEER_FAILED_VERIFICATION
+  CHECK(cli::exit_code_for(ErrorCode::public_key_mismatch) == 90);        // CURLE_SSL_PINNEDPUBKEYNOTMATCH
 }
 
 TEST_CASE("-L, --max-redirs and the --retry flags parse") {
@@ -285,6 +286,24 @@ TEST_CASE("TLS flags: -k, --cacert, --capath, --cert, --key, --pass") {
   CHECK_FALSE(plain->insecure);
   CHECK_FALSE(plain->cacert.has_value());
   CHECK_FALSE(parse({"--cacert"}));  // a flag without its value
+  CHECK_FALSE(plain->pinnedpubkey.has_value());
+}
+
+TEST_CASE("--pinnedpubkey takes curl's sha256// list and refuses anything else") {
+  const std::string pin = "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+  auto one = parse({"--pinnedpubkey", pin, "https://a/"});
+  REQUIRE(one);
+  CHECK(one->pinnedpubkey == pin);
+  auto two = parse({"--pinnedpubkey", pin + ";" + pin, "https://a/"});
+  REQUIRE(two);
+  CHECK(two->pinnedpubkey == pin + ";" + pin);
+  for (const std::string& bad : {std::string("sha256//short"), std::string("/path/to/key.pem"), pin + ";"}) {
+    CAPTURE(bad);
+    auto refused = parse({"--pinnedpubkey", bad, "https://a/"});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().detail.rfind("option --pinnedpubkey", 0) == 0);
+  }
+  CHECK_FALSE(parse({"--pinnedpubkey"}));
 }
 
 TEST_CASE("--compressed asks for and decodes compressed bodies; decode errors exit 61") {

@@ -21,13 +21,14 @@ TEST_CASE("circuit_open is thrown as CircuitBreakerOpen, a redirect loop as MaxR
       MaxRetryError);
 }
 
-TEST_CASE("both TLS codes are thrown as SSLError, in the tls category") {
-  for (ErrorCode code : {ErrorCode::tls_failed, ErrorCode::certificate_verify_failed}) {
+TEST_CASE("every TLS code is thrown as SSLError, in the tls category") {
+  for (ErrorCode code : {ErrorCode::tls_failed, ErrorCode::certificate_verify_failed, ErrorCode::public_key_mismatch}) {
     CAPTURE(to_string(code));
     CHECK(category_of(code) == ErrorCategory::tls);
     CHECK_THROWS_AS(throw_error(make_error(code, "certificate has expired"), "https://h/"), SSLError);
   }
   CHECK(to_string(ErrorCode::certificate_verify_failed) == "certificate_verify_failed");
+  CHECK(to_string(ErrorCode::public_key_mismatch) == "public_key_mismatch");
 }
 
 TEST_CASE("every decode code is thrown as DecodeError, in the decode category") {

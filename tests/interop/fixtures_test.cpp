@@ -172,7 +172,13 @@ TEST_CASE("access log lines parse", "[interop][fixtures][nginx]") {
   CHECK(entry->status == 200);
   CHECK(entry->body_bytes_sent == 100);
   CHECK(entry->request_length == 84);
+  CHECK(entry->ssl_session_reused.empty());
+  auto tls = parse_access_log_line("7\t1\tGET /small HTTP/1.1\t200\t100\t84\tr");  // with $ssl_session_reused
+  REQUIRE(tls);
+  CHECK(tls->request_length == 84);
+  CHECK(tls->ssl_session_reused == "r");
   CHECK_FALSE(parse_access_log_line("7\t2\tGET /small HTTP/1.1\t200\t100"));
+  CHECK_FALSE(parse_access_log_line("7\t2\tGET /small HTTP/1.1\t200\t100\t84\tr\tx"));
   CHECK_FALSE(parse_access_log_line("x\t2\tGET /small HTTP/1.1\t200\t100\t84"));
 }
 

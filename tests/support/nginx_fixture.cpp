@@ -37,12 +37,13 @@ std::optional<AccessLogEntry> parse_access_log_line(std::string_view line) {
     line.remove_prefix(tab + 1);
   }
   AccessLogEntry entry;
-  if (fields.size() != 6 || !parse_number(fields[0], entry.connection) ||
+  if ((fields.size() != 6 && fields.size() != 7) || !parse_number(fields[0], entry.connection) ||
       !parse_number(fields[1], entry.connection_requests) || !parse_number(fields[3], entry.status) ||
       !parse_number(fields[4], entry.body_bytes_sent) || !parse_number(fields[5], entry.request_length)) {
     return std::nullopt;
   }
   entry.request = std::string(fields[2]);
+  if (fields.size() == 7) entry.ssl_session_reused = std::string(fields[6]);
   return entry;
 }
 

@@ -40,6 +40,8 @@ struct AccessLogEntry {
   int status = 0;                         // $status
   std::uint64_t body_bytes_sent = 0;      // $body_bytes_sent
   std::uint64_t request_length = 0;       // $request_length: request line, fields and body
+  std::string ssl_session_reused;         // $ssl_session_reused: "r" resumed TLS session, "." full
+                                          // handshake, "-" plain HTTP; empty in a 6-field line
 };
 
 // Serve TLS instead of plain HTTP (same paths, same port): TLS 1.2 and 1.3, ALPN h2 and http/1.1.
@@ -94,7 +96,8 @@ class NginxFixture {
   std::optional<NginxTls> tls_;
 };
 
-// Parses one tab-separated access log line; nullopt when it is malformed.
+// Parses one tab-separated access log line (6 fields, or 7 with $ssl_session_reused); nullopt when it is
+// malformed.
 [[nodiscard]] std::optional<AccessLogEntry> parse_access_log_line(std::string_view line);
 
 }  // namespace hipp::test

@@ -12,10 +12,10 @@ TimePoint deadline() { return blocking::steady_now() + std::chrono::seconds(10);
 }  // namespace
 
 Result<TlsPump> TlsPump::open(const tls::ClientContext& context, const std::string& connect_host, std::uint16_t port,
-                              std::string_view tls_host) {
+                              std::string_view tls_host, const std::optional<tls::SessionKey>& session) {
   auto socket = blocking::tcp_connect(connect_host, port, deadline());
   if (!socket) return Unexpected{socket.error()};
-  auto engine = context.connect(tls_host);
+  auto engine = session ? context.connect(tls_host, *session) : context.connect(tls_host);
   if (!engine) return Unexpected{engine.error()};
   TlsPump pump;
   pump.socket_ = std::move(*socket);

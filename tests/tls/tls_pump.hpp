@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/result.hpp"
@@ -14,9 +15,10 @@ namespace hipp::test {
 
 class TlsPump {
  public:
-  // Connects to connect_host:port and starts a session to tls_host (SNI and verification).
+  // Connects to connect_host:port and starts a session to tls_host (SNI and verification). With `session`,
+  // the context offers and saves sessions under (tls_host, session).
   static Result<TlsPump> open(const tls::ClientContext& context, const std::string& connect_host, std::uint16_t port,
-                              std::string_view tls_host);
+                              std::string_view tls_host, const std::optional<tls::SessionKey>& session = std::nullopt);
 
   // Drives the handshake to State::open (or the error).
   Result<void> handshake();

@@ -51,7 +51,8 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::retry_exhausted: throw RetryError(std::move(error), std::move(url));
     case ErrorCode::circuit_open: throw CircuitBreakerOpen(std::move(error), std::move(url));
     case ErrorCode::tls_failed:
-    case ErrorCode::certificate_verify_failed: throw SSLError(std::move(error), std::move(url));
+    case ErrorCode::certificate_verify_failed:
+    case ErrorCode::public_key_mismatch: throw SSLError(std::move(error), std::move(url));
     case ErrorCode::decode_failed:
     case ErrorCode::unsupported_encoding:
     case ErrorCode::too_many_encodings:

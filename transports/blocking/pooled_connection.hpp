@@ -34,7 +34,7 @@ struct PooledConnection {
   // attacker could have cut it (RFC 8446 §6.1). Errors: those of TcpSocket::read_some and the session's.
   Result<void> receive(TimePoint deadline);
   // Runs the TLS handshake to completion on the connected socket, bounded by `deadline`.
-  // Errors: certificate_verify_failed, tls_failed, connect_timeout, connection_reset.
+  // Errors: certificate_verify_failed, public_key_mismatch, tls_failed, connect_timeout, connection_reset.
   Result<void> handshake(TimePoint deadline);
 
   // The next event of the machine, reading from the socket as needed, each

@@ -1,9 +1,9 @@
 // What a TLS client verifies and offers: the settings shared by every connection of a ClientContext.
 //
 // Hip's names where Hip has them (ca_certs, ca_cert_dir, cert_file, key_file, key_password,
-// assert_fingerprint); hyperhttp's `verify="/path"` maps to ca_certs. Verification is on by default and
-// only `verify = false` turns it off (then `on_insecure` is called once per connection, Hip's
-// InsecureRequestWarning).
+// assert_fingerprint), curl's where only curl has one (pinned_public_key); hyperhttp's `verify="/path"`
+// maps to ca_certs. Verification is on by default and only `verify = false` turns it off (then
+// `on_insecure` is called once per connection, Hip's InsecureRequestWarning).
 #pragma once
 
 #include <functional>
@@ -34,6 +34,12 @@ struct ClientConfig {
   // Hip's assert_fingerprint: the SHA-256 of the leaf certificate (DER) in hex, colons and case ignored.
   // Checked in addition to (never instead of) verification.
   std::string assert_fingerprint;
+  // curl's --pinnedpubkey: "sha256//<base64>[;sha256//<base64>...]", the base64 SHA-256 of the leaf's
+  // SubjectPublicKeyInfo (DER), as `openssl x509 -pubkey -noout | openssl pkey -pubin -outform der |
+  // openssl dgst -sha256 -binary | base64` prints it. The connection is refused (public_key_mismatch)
+  // unless the leaf's key matches one of them. Unlike assert_fingerprint it survives a certificate
+  // renewal that keeps the key. Checked in addition to (never instead of) verification. Empty: no pin.
+  std::string pinned_public_key;
   // Called with a warning when a connection is made with verify = false. May be empty.
   std::function<void(std::string_view warning)> on_insecure;
 };

@@ -3,7 +3,7 @@
 // Theory of operation. The transport owns the socket and moves bytes; the engine owns the TLS state:
 //
 //   ctx = make_mbedtls_context(config)        // once per set of settings (loads CAs, seeds the DRBG)
-//   engine = ctx->connect("example.com")      // the ClientHello is already in pending_output()
+//   engine = ctx->connect("example.com", {.port = 443, .proxy = ""})  // the ClientHello is already in pending_output()
 //   loop:
 //     send pending_output() to the socket, then consume_output(n) for the n bytes sent
 //     read from the socket -> receive(bytes)   (EOF from the socket -> receive_eof())
@@ -21,21 +21,33 @@
 // refused by the caller, while a body complete by Content-Length or chunked framing is fine. Buffered
 // plaintext stays readable in both states.
 //
+// Resumption. A context keeps the sessions of its successful handshakes (at most kSessionCacheSize, the
+// least recently used dropped first) keyed by host, port and proxy (SessionKey); the settings are the
+// context's own, so a session never crosses to other trust anchors, pins or client certificates. A later
+// connect() to the same key offers the saved session (a TLS 1.2 session ID and RFC 5077 ticket); the
+// server may resume it (an abbreviated handshake: no certificate, no key exchange) or start afresh.
+// HandshakeComplete::resumed and Engine::resumed() say which. A resumed session was verified, and passed
+// every pin, when it was first made; the pins are checked again against the certificate it saved.
+//
 // Errors. Every failure moves the engine to State::failed for good, is returned by the call that hit it
 // and stays available from error(); later calls return the same error. Codes (category tls):
 //   - certificate_verify_failed: the peer's certificate was refused. detail starts with the reason:
 //     "certificate has expired", "certificate is not yet valid", "hostname mismatch",
 //     "unknown CA", "self-signed certificate", "issuer is not a CA", "fingerprint mismatch",
 //     "certificate revoked", "certificate rejected" (anything else), then ": " and specifics.
+//   - public_key_mismatch: the leaf's public key matched none of ClientConfig::pinned_public_key; detail
+//     "public key mismatch: ..." names the key's hash (curl's CURLE_SSL_PINNEDPUBKEYNOTMATCH).
 //   - tls_failed: the handshake or a record failed otherwise; detail starts with "handshake failure",
 //     "alert received", "bad record" or "connection closed during handshake".
 //   - invalid_state: misuse (write before the handshake finished, after close, ...).
 //
-// Thread safety: an Engine is used by one thread at a time. A ClientContext is immutable once made and
-// may be shared by any number of threads; its engines may outlive it (they share its state).
+// Thread safety: an Engine is used by one thread at a time. A ClientContext's settings are immutable
+// once made; it may be shared by any number of threads (its session cache has its own lock), and its
+// engines may outlive it (they share its state).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +73,7 @@ struct HandshakeComplete {
   std::string alpn;     // the negotiated protocol ("h2", "http/1.1"), or empty when none was agreed
   std::string version;  // "TLSv1.2", "TLSv1.3"
   std::string cipher;   // the IANA suite name as the backend reports it
+  bool resumed = false; // an earlier session was resumed (abbreviated handshake, RFC 5246 §7.3, RFC 5077)
 };
 // The peer sent close_notify.
 struct PeerClosed {};
@@ -82,6 +95,8 @@ class Engine {
   [[nodiscard]] virtual bool close_sent() const noexcept = 0;
   // Decrypted bytes waiting for read().
   [[nodiscard]] virtual std::size_t plaintext_available() const noexcept = 0;
+  // Whether the handshake resumed a session the context had saved; false before it completes.
+  [[nodiscard]] virtual bool resumed() const noexcept = 0;
 
   // Inputs.
   // Bytes received from the peer, any split. Errors: see the header comment; bytes after close_notify
@@ -110,17 +125,32 @@ class Engine {
   virtual Result<void> close() = 0;
 };
 
-// The settings shared by many connections (trust anchors, client certificate, randomness): a backend
-// implements this and Engine.
+// The most sessions a ClientContext keeps for resumption.
+inline constexpr std::size_t kSessionCacheSize = 64;
+
+// Where a connection goes besides its host, for resumption: only connections with the same host, port and
+// proxy share sessions (a different port may be a different server with the same name).
+struct SessionKey {
+  std::uint16_t port = 0;  // the TCP port; 0: neither offer nor keep a session
+  std::string proxy;       // the proxy the connection tunnels through, "" when direct (e.g. "http://p:3128")
+};
+
+// The settings shared by many connections (trust anchors, client certificate, randomness, saved
+// sessions): a backend implements this and Engine.
 class ClientContext {
  public:
   virtual ~ClientContext() = default;
   // A new client session to `host` (a DNS name, or an IPv4/IPv6 literal, with or without [brackets]).
   // Names are sent as SNI and verified against the certificate's dNSName SANs (CN when it has none);
-  // IP literals are never sent as SNI (RFC 6066 §3) and must match an iPAddress SAN. The ClientHello is
-  // in pending_output() on return. Errors: invalid_url for an empty host, tls_failed when the backend
-  // cannot start a session.
-  virtual Result<std::unique_ptr<Engine>> connect(std::string_view host) const = 0;
+  // IP literals are never sent as SNI (RFC 6066 §3) and must match an iPAddress SAN. A session saved for
+  // the same host (case and a trailing dot ignored) and `session` key is offered for resumption, and the
+  // session of a successful handshake is saved for the next one. The ClientHello is in pending_output()
+  // on return. Errors: invalid_url for an empty host, tls_failed when the backend cannot start a session.
+  virtual Result<std::unique_ptr<Engine>> connect(std::string_view host, const SessionKey& session) const = 0;
+  // The same without a port: no session is offered or saved.
+  Result<std::unique_ptr<Engine>> connect(std::string_view host) const { return connect(host, SessionKey{}); }
+  // How many sessions are saved now (at most kSessionCacheSize).
+  [[nodiscard]] virtual std::size_t saved_sessions() const = 0;
 };
 
 }  // namespace hipp::tls

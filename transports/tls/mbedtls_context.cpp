@@ -1,5 +1,6 @@
 #include "transports/tls/mbedtls_context.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <deque>
@@ -19,7 +20,24 @@
 #define HIPP_MBEDTLS_NEEDS_PSA 1
 #endif
 
+#include "transports/tls/detail/session_cache.hpp"
 #include "transports/tls/detail/verify_checks.hpp"
+
+// mbedTLS 3 made the session's fields private; MBEDTLS_PRIVATE names them there.
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define HIPP_MBEDTLS_FIELD(name) MBEDTLS_PRIVATE(name)
+#else
+#define HIPP_MBEDTLS_FIELD(name) name
+#endif
+// 3.x keeps the TLS 1.2 session fields (session ID, master secret) only in builds with TLS 1.2.
+#if MBEDTLS_VERSION_NUMBER < 0x03000000 || defined(MBEDTLS_SSL_PROTO_TLS1_2)
+#define HIPP_MBEDTLS_TLS12_SESSION 1
+#endif
+// TLS 1.3 as a client is usable from mbedTLS 3.2 on (mbedtls_ssl_get_version_number, the session's
+// tls_version); 3.0 and 3.1 builds are treated as TLS 1.2 only here.
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define HIPP_MBEDTLS_TLS13 1
+#endif
 
 namespace hipp::tls {
 
@@ -87,6 +105,53 @@ class Drbg {
   std::mutex mutex_;
 };
 
+// A session saved after a successful handshake, immutable once stored in the cache: engines copy it into
+// their own mbedTLS context with mbedtls_ssl_set_session.
+class StoredSession {
+ public:
+  StoredSession() { mbedtls_ssl_session_init(&session_); }
+  ~StoredSession() { mbedtls_ssl_session_free(&session_); }
+  StoredSession(const StoredSession&) = delete;
+  StoredSession& operator=(const StoredSession&) = delete;
+
+  mbedtls_ssl_session* get() noexcept { return &session_; }
+  const mbedtls_ssl_session* get() const noexcept { return &session_; }
+
+  // Whether a server could resume it: it carries a session ID or a ticket.
+  bool resumable() const noexcept {
+#if defined(HIPP_MBEDTLS_TLS12_SESSION)
+    if (session_.HIPP_MBEDTLS_FIELD(id_len) > 0) return true;
+#endif
+#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+    if (session_.HIPP_MBEDTLS_FIELD(ticket_len) > 0) return true;
+#endif
+    return false;
+  }
+
+  // Whether both share one TLS 1.2 master secret: true only when a handshake resumed `other` (a full
+  // handshake derives a fresh one from new randoms and a new key exchange, RFC 5246 §8.1). mbedTLS 2.28
+  // has no public "was this resumed" query, so this is how we tell; an all-zero secret (never set) never
+  // counts.
+  bool same_master_secret(const StoredSession& other) const noexcept {
+#if defined(HIPP_MBEDTLS_TLS12_SESSION)
+    const auto& mine = session_.HIPP_MBEDTLS_FIELD(master);
+    const auto& theirs = other.session_.HIPP_MBEDTLS_FIELD(master);
+    static_assert(sizeof mine == 48);
+    bool any_set = false;
+    for (unsigned char b : mine) any_set = any_set || b != 0;
+    return any_set && std::memcmp(mine, theirs, sizeof mine) == 0;
+#else
+    (void)other;
+    return false;
+#endif
+  }
+
+ private:
+  mbedtls_ssl_session session_;
+};
+
+using SessionCache = detail::SessionCache<StoredSession>;
+
 class MbedtlsContext final : public ClientContext, public std::enable_shared_from_this<MbedtlsContext> {
  public:
   MbedtlsContext() {
@@ -105,11 +170,16 @@ class MbedtlsContext final : public ClientContext, public std::enable_shared_fro
   MbedtlsContext& operator=(const MbedtlsContext&) = delete;
 
   Result<void> init(const ClientConfig& config);
-  Result<std::unique_ptr<Engine>> connect(std::string_view host) const override;
+  using ClientContext::connect;
+  Result<std::unique_ptr<Engine>> connect(std::string_view host, const SessionKey& session) const override;
+  std::size_t saved_sessions() const override { return sessions_.size(); }
 
   const ClientConfig& config() const noexcept { return config_; }
   const mbedtls_ssl_config* conf() const noexcept { return &conf_; }
   const std::optional<detail::Sha256>& pin() const noexcept { return pin_; }
+  const std::vector<detail::Sha256>& public_key_pins() const noexcept { return public_key_pins_; }
+  // Shared by the engines of this context; thread-safe.
+  SessionCache& sessions() const noexcept { return sessions_; }
 
  private:
   Result<void> load_trust_anchors();
@@ -121,15 +191,18 @@ class MbedtlsContext final : public ClientContext, public std::enable_shared_fro
   mbedtls_x509_crt own_cert_;
   mbedtls_pk_context own_key_;
   std::optional<detail::Sha256> pin_;
+  std::vector<detail::Sha256> public_key_pins_;
+  mutable SessionCache sessions_{kSessionCacheSize};
   std::vector<const char*> alpn_list_;  // null-terminated views into config_.alpn, for mbedTLS
   Drbg drbg_;
 };
 
 class MbedtlsEngine final : public Engine {
  public:
+  // `session_key` empty: resumption off for this engine.
   MbedtlsEngine(std::shared_ptr<const MbedtlsContext> context, std::string host,
-                std::optional<std::vector<unsigned char>> ip)
-      : context_(std::move(context)), host_(std::move(host)), ip_(std::move(ip)) {
+                std::optional<std::vector<unsigned char>> ip, std::string session_key)
+      : context_(std::move(context)), host_(std::move(host)), ip_(std::move(ip)), session_key_(std::move(session_key)) {
     mbedtls_ssl_init(&ssl_);
   }
   ~MbedtlsEngine() override { mbedtls_ssl_free(&ssl_); }
@@ -143,6 +216,7 @@ class MbedtlsEngine final : public Engine {
   const Error* error() const noexcept override { return error_ ? &*error_ : nullptr; }
   bool close_sent() const noexcept override { return close_sent_; }
   std::size_t plaintext_available() const noexcept override { return plain_.size() - plain_pos_; }
+  bool resumed() const noexcept override { return resumed_; }
 
   Result<void> receive(Bytes data) override;
   Result<void> receive_eof() override;
@@ -163,10 +237,15 @@ class MbedtlsEngine final : public Engine {
   Error handshake_error(int code) const;
   Error certificate_error() const;
   std::optional<Error> post_handshake_checks();
+  // Saves the session for the next connection; with `at_handshake`, also decides resumed_.
+  void save_session(bool at_handshake);
 
   std::shared_ptr<const MbedtlsContext> context_;
   std::string host_;
   std::optional<std::vector<unsigned char>> ip_;
+  std::string session_key_;
+  std::shared_ptr<const StoredSession> offered_;  // the saved session this handshake offered, or null
+  bool resumed_ = false;
   mbedtls_ssl_context ssl_;
   State state_ = State::handshaking;
   std::optional<Error> error_;
@@ -206,7 +285,7 @@ Result<void> MbedtlsContext::init(const ClientConfig& config) {
     return Unexpected{tls_error("handshake failure: " + mbedtls_message(rc))};
   }
   mbedtls_ssl_conf_rng(&conf_, &Drbg::random, &drbg_);
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000  // mbedtls_ssl_conf_min_tls_version arrived in 3.2
   mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
   mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
@@ -221,6 +300,24 @@ Result<void> MbedtlsContext::init(const ClientConfig& config) {
     pin_ = detail::parse_sha256_fingerprint(config_.assert_fingerprint);
     if (!pin_) return Unexpected{tls_error("assert_fingerprint: expected a SHA-256 as 64 hex digits")};
   }
+  if (!config_.pinned_public_key.empty()) {
+    auto pins = detail::parse_pinned_public_keys(config_.pinned_public_key);
+    if (!pins) {
+      return Unexpected{tls_error("pinned_public_key: expected sha256//<base64 of 32 bytes>, ';'-separated")};
+    }
+    public_key_pins_ = std::move(*pins);
+  }
+#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+  // RFC 5077 tickets besides session IDs: servers behind load balancers rarely share a session-ID cache.
+  mbedtls_ssl_conf_session_tickets(&conf_, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+#endif
+#if defined(HIPP_MBEDTLS_TLS13) && defined(MBEDTLS_SSL_SESSION_TICKETS) && \
+    defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
+  // 3.6.1 and later hand TLS 1.3 tickets to mbedtls_ssl_read (RECEIVED_NEW_SESSION_TICKET, where
+  // advance() saves the session) only when asked to; before, they always did.
+  mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(&conf_,
+                                                           MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
   if (auto loaded = load_trust_anchors(); !loaded) return loaded;
   if (auto loaded = load_client_certificate(); !loaded) return loaded;
 
@@ -288,7 +385,7 @@ Result<void> MbedtlsContext::load_client_certificate() {
   return {};
 }
 
-Result<std::unique_ptr<Engine>> MbedtlsContext::connect(std::string_view host) const {
+Result<std::unique_ptr<Engine>> MbedtlsContext::connect(std::string_view host, const SessionKey& session) const {
   if (host.empty()) return fail(ErrorCode::invalid_url, "TLS needs a host name to verify");
   auto ip = detail::parse_ip_literal(host);
   std::string name(host);
@@ -297,7 +394,14 @@ Result<std::unique_ptr<Engine>> MbedtlsContext::connect(std::string_view host) c
   } else if (name.back() == '.') {
     name.pop_back();  // "example.com." is example.com: certificates never carry the root label
   }
-  auto engine = std::make_unique<MbedtlsEngine>(shared_from_this(), std::move(name), std::move(ip));
+  std::string key;
+  if (session.port != 0) {
+    // Names compare case-insensitively (RFC 4343); the fields are separated by bytes no host, port or
+    // proxy URL holds, so no two different triples share a key.
+    for (char c : name) key += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;  // ASCII only
+    key += '\n' + std::to_string(session.port) + '\n' + session.proxy;
+  }
+  auto engine = std::make_unique<MbedtlsEngine>(shared_from_this(), std::move(name), std::move(ip), std::move(key));
   if (auto started = engine->start(); !started) return Unexpected{started.error()};
   return std::unique_ptr<Engine>(std::move(engine));
 }
@@ -316,6 +420,19 @@ Result<void> MbedtlsEngine::start() {
   }
   mbedtls_ssl_set_bio(&ssl_, this, &bio_send, &bio_recv, nullptr);
   mbedtls_ssl_set_verify(&ssl_, &verify_callback, this);
+  if (!session_key_.empty()) {
+    // A session that cannot be set (out of memory) is not offered: a full handshake is always fine.
+    auto saved = context_->sessions().find(session_key_);
+    if (saved && mbedtls_ssl_set_session(&ssl_, saved->get()) == 0) {
+#if defined(HIPP_MBEDTLS_TLS13)
+      // A TLS 1.3 ticket is for one connection (RFC 8446 §C.4): take it out; the new ticket replaces it.
+      if (saved->get()->MBEDTLS_PRIVATE(tls_version) == MBEDTLS_SSL_VERSION_TLS1_3) {
+        context_->sessions().erase(session_key_, saved.get());
+      }
+#endif
+      offered_ = std::move(saved);
+    }
+  }
   if (!context_->config().verify && context_->config().on_insecure) {
     context_->config().on_insecure("Unverified HTTPS request is being made to host '" + host_ +
                                    "'. Adding certificate verification is strongly advised.");
@@ -421,7 +538,32 @@ std::optional<Error> MbedtlsEngine::post_handshake_checks() {
                                  detail::to_hex(actual));
     }
   }
+  if (const auto& pins = context_->public_key_pins(); !pins.empty()) {
+    // On a resumed session this is the leaf the session saved (mbedTLS keeps it, KEEP_PEER_CERTIFICATE).
+    const mbedtls_x509_crt* peer = mbedtls_ssl_get_peer_cert(&ssl_);
+    if (peer == nullptr) {
+      return make_error(ErrorCode::public_key_mismatch, "public key mismatch: the server sent no certificate");
+    }
+    const auto actual = detail::public_key_fingerprint(*peer);
+    if (!actual) {
+      return make_error(ErrorCode::public_key_mismatch, "public key mismatch: the leaf's key cannot be encoded");
+    }
+    if (std::find(pins.begin(), pins.end(), *actual) == pins.end()) {
+      std::string expected;
+      for (const auto& pin : pins) expected += (expected.empty() ? "" : ";") + ("sha256//" + detail::to_base64(pin));
+      return make_error(ErrorCode::public_key_mismatch, "public key mismatch: expected " + expected +
+                                                            ", got sha256//" + detail::to_base64(*actual));
+    }
+  }
   return std::nullopt;
+}
+
+void MbedtlsEngine::save_session(bool at_handshake) {
+  if (session_key_.empty()) return;
+  auto fresh = std::make_shared<StoredSession>();
+  if (mbedtls_ssl_get_session(&ssl_, fresh->get()) != 0) return;
+  if (at_handshake && offered_ && fresh->same_master_secret(*offered_)) resumed_ = true;
+  if (fresh->resumable()) context_->sessions().store(session_key_, std::move(fresh));
 }
 
 Unexpected MbedtlsEngine::failed(Error error) {
@@ -434,11 +576,28 @@ Result<void> MbedtlsEngine::advance() {
   if (state_ == State::handshaking) {
     const int rc = mbedtls_ssl_handshake(&ssl_);
     if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) return {};
-    if (rc != 0) return failed(handshake_error(rc));
-    if (auto refused = post_handshake_checks()) return failed(std::move(*refused));
+    // A session that led to a failure is not offered again (curl does the same): the next connection
+    // does a full handshake and, if it succeeds, saves a fresh one.
+    if (rc != 0) {
+      if (offered_) context_->sessions().erase(session_key_, offered_.get());
+      return failed(handshake_error(rc));
+    }
+    if (auto refused = post_handshake_checks()) {
+      if (offered_) context_->sessions().erase(session_key_, offered_.get());
+      return failed(std::move(*refused));
+    }
     if (const char* protocol = mbedtls_ssl_get_alpn_protocol(&ssl_)) alpn_ = protocol;
     state_ = State::open;
-    events_.push_back(HandshakeComplete{alpn_, mbedtls_ssl_get_version(&ssl_), mbedtls_ssl_get_ciphersuite(&ssl_)});
+#if defined(HIPP_MBEDTLS_TLS13)
+    // TLS 1.3 sessions are tickets that arrive after the handshake (saved below, on
+    // RECEIVED_NEW_SESSION_TICKET); 3.x before 3.6 allows one mbedtls_ssl_get_session per connection.
+    // resumed_ stays false on TLS 1.3: there is no master secret to compare (see docs/guide/tls.md).
+    if (mbedtls_ssl_get_version_number(&ssl_) != MBEDTLS_SSL_VERSION_TLS1_3) save_session(true);
+#else
+    save_session(true);
+#endif
+    events_.push_back(HandshakeComplete{alpn_, mbedtls_ssl_get_version(&ssl_), mbedtls_ssl_get_ciphersuite(&ssl_),
+                                        resumed_});
   }
   if (state_ != State::open) return {};
   unsigned char buf[kReadChunk];
@@ -455,7 +614,10 @@ Result<void> MbedtlsEngine::advance() {
     }
     if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) return {};
 #if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
-    if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) continue;  // TLS 1.3 post-handshake message
+    if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {  // TLS 1.3 post-handshake message
+      save_session(false);
+      continue;
+    }
 #endif
     if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
       state_ = State::closed;

@@ -325,7 +325,7 @@ Result<Lease> PoolState::open(pool::ConnectionId id, const exchange::OpenConnect
     if (want.key.scheme != "https") return {};
     auto context = tls_context();
     if (!context) return Unexpected{std::move(context).error()};
-    auto engine = (*context)->connect(want.host);
+    auto engine = (*context)->connect(want.host, tls::SessionKey{.port = want.port, .proxy = ""});
     if (!engine) return Unexpected{std::move(engine).error()};
     c->tls = std::move(*engine);
     return c->handshake(want.connect_deadline);

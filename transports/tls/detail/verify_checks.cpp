@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include <mbedtls/asn1.h>
+#include <mbedtls/base64.h>
+#include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/version.h>
 
@@ -24,6 +26,16 @@ int hex_value(char c) noexcept {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+Sha256 sha256(const unsigned char* data, std::size_t size) {
+  Sha256 out{};
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+  mbedtls_sha256(data, size, out.data(), 0);
+#else
+  mbedtls_sha256_ret(data, size, out.data(), 0);
+#endif
+  return out;
 }
 
 bool same_name(const mbedtls_x509_buf& a, const mbedtls_x509_buf& b) noexcept {
@@ -82,14 +94,50 @@ std::optional<Sha256> parse_sha256_fingerprint(std::string_view text) {
   return out;
 }
 
-Sha256 fingerprint(const mbedtls_x509_crt& cert) {
-  Sha256 out{};
+Sha256 fingerprint(const mbedtls_x509_crt& cert) { return sha256(cert.raw.p, cert.raw.len); }
+
+std::optional<std::vector<Sha256>> parse_pinned_public_keys(std::string_view text) {
+  static constexpr std::string_view kPrefix = "sha256//";
+  std::vector<Sha256> pins;
+  while (true) {
+    const auto end = text.find(';');
+    std::string_view entry = text.substr(0, end);
+    if (entry.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+    entry.remove_prefix(kPrefix.size());
+    // A SHA-256 is 32 bytes: exactly 44 base64 characters with one '=' of padding.
+    if (entry.size() != 44) return std::nullopt;
+    Sha256 digest{};
+    std::size_t written = 0;
+    if (mbedtls_base64_decode(digest.data(), digest.size(), &written,
+                              reinterpret_cast<const unsigned char*>(entry.data()), entry.size()) != 0 ||
+        written != digest.size()) {
+      return std::nullopt;
+    }
+    pins.push_back(digest);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return pins;
+}
+
+std::optional<Sha256> public_key_fingerprint(const mbedtls_x509_crt& cert) {
+  // mbedtls_pk_write_pubkey_der writes backwards from the END of the buffer and returns the length.
+  // 2.28 takes a non-const context although it only reads it; 3.x takes const.
+  unsigned char buf[2048 + 512];  // an RSA-16384 key's SPKI is about 2.1 KB
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
-  mbedtls_sha256(cert.raw.p, cert.raw.len, out.data(), 0);
+  const int n = mbedtls_pk_write_pubkey_der(&cert.pk, buf, sizeof buf);
 #else
-  mbedtls_sha256_ret(cert.raw.p, cert.raw.len, out.data(), 0);
+  const int n = mbedtls_pk_write_pubkey_der(const_cast<mbedtls_pk_context*>(&cert.pk), buf, sizeof buf);
 #endif
-  return out;
+  if (n <= 0) return std::nullopt;
+  return sha256(buf + sizeof buf - static_cast<std::size_t>(n), static_cast<std::size_t>(n));
+}
+
+std::string to_base64(const Sha256& digest) {
+  unsigned char out[48];
+  std::size_t written = 0;
+  if (mbedtls_base64_encode(out, sizeof out, &written, digest.data(), digest.size()) != 0) return {};
+  return std::string(reinterpret_cast<const char*>(out), written);
 }
 
 std::string to_hex(const Sha256& digest) {

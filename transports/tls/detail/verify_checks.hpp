@@ -1,5 +1,6 @@
 // The certificate checks the mbedTLS backend does itself, because mbedTLS 2.28 does not (or not in
-// every configuration): iPAddress SANs, basicConstraints of issuers, SHA-256 pins. Pure functions over
+// every configuration): iPAddress SANs, basicConstraints of issuers, SHA-256 pins of the certificate and of
+// its public key. Pure functions over
 // parsed certificates, so they are unit-testable without a handshake.
 #pragma once
 
@@ -39,6 +40,20 @@ std::optional<Sha256> parse_sha256_fingerprint(std::string_view text);
 
 // SHA-256 of the DER encoding.
 Sha256 fingerprint(const mbedtls_x509_crt& cert);
+
+// curl's --pinnedpubkey hash list: "sha256//<base64>" entries separated by ';' (each the base64 of a
+// 32-byte SHA-256, padding included, as `openssl dgst -sha256 -binary | base64` prints it). nullopt when
+// the text is empty, an entry is empty, lacks the "sha256//" prefix, is not base64 or does not decode to
+// 32 bytes. curl's other form, a path to a PEM/DER public key file, is not accepted.
+std::optional<std::vector<Sha256>> parse_pinned_public_keys(std::string_view text);
+
+// SHA-256 of the certificate's SubjectPublicKeyInfo (DER, RFC 5280 §4.1.2.7) as mbedtls_pk_write_pubkey_der
+// writes it: what HPKP (RFC 7469 §2.4) and curl's --pinnedpubkey hash. nullopt when the key cannot be
+// encoded.
+std::optional<Sha256> public_key_fingerprint(const mbedtls_x509_crt& cert);
+
+// Standard base64 with padding (RFC 4648 §4): 44 characters for a SHA-256.
+std::string to_base64(const Sha256& digest);
 
 // Lowercase hex without separators.
 std::string to_hex(const Sha256& digest);
