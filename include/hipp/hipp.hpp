@@ -5,6 +5,8 @@
 #include "core/auth/basic_auth.hpp"
 #include "core/auth/bearer_auth.hpp"
 #include "core/auth/digest_auth.hpp"
+#include "core/cookies/cookie_jar.hpp"
+#include "core/cookies/netscape_file.hpp"
 #include "core/errors.hpp"
 #include "core/exchange/exchange.hpp"
 #include "core/message/headers.hpp"
@@ -20,6 +22,7 @@
 #include "transports/api/client_policies.hpp"
 #include "transports/api/errors.hpp"
 #include "transports/api/request_options.hpp"
+#include "transports/api/shared_cookie_jar.hpp"
 #include "transports/blocking/pool_manager.hpp"
 #include "transports/blocking/response.hpp"
 
@@ -37,4 +40,6 @@ using auth::DigestAuth;
 using policy::DecorrelatedJitterBackoff;
 using policy::ExponentialBackoff;
 using policy::RetryCategory;
+using cookies::Cookie;
+using cookies::CookieJar;
 }  // namespace hipp
