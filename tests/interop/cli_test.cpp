@@ -12,6 +12,7 @@
 #include "tests/support/httpbin_fixture.hpp"
 #include "tests/support/nginx_fixture.hpp"
 #include "tests/support/scripted_server.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 namespace step = hipp::test::step;
@@ -152,7 +153,7 @@ TEST_CASE("-u sends Basic, --digest Digest, --oauth2-bearer Bearer, against http
   hipp::test::HttpbinFixture httpbin;
   CHECK(hipp_cli("-f -u user:passwd " + quoted(httpbin.url("/basic-auth/user/passwd"))).exit_code == 0);
   CHECK(hipp_cli("-f -u user:wrong " + quoted(httpbin.url("/basic-auth/user/passwd"))).exit_code == 22);
-  // httpbin's digest endpoints want the cookie they set on the challenge back; the CLI has no cookie jar.
+  // httpbin's digest endpoints want the cookie they set on the challenge back; without -b/-c there is no jar.
   CHECK(hipp_cli("-f --digest -u user:passwd -H 'Cookie: fake=fake_value' " +
                  quoted(httpbin.url("/digest-auth/auth/user/passwd/MD5")))
             .exit_code == 0);
