@@ -54,6 +54,12 @@ std::optional<Cookie> parse_line(std::string_view line) {
   return c;
 }
 
+bool representable(const Cookie& c) {
+  auto clean = [](std::string_view f) { return f.find_first_of("\t\r\n") == std::string_view::npos; };
+  return !c.name.empty() && !c.domain.empty() && !c.path.empty() && clean(c.name) && clean(c.value) &&
+         clean(c.domain) && clean(c.path);
+}
+
 }  // namespace
 
 NetscapeParse read_netscape(std::string_view content) {
@@ -79,6 +85,7 @@ std::string write_netscape(const std::vector<Cookie>& cookies) {
       "# Netscape HTTP Cookie File\n"
       "# Written by hipp; the format of curl's -c. Edit at your own risk.\n\n";
   for (const Cookie& c : cookies) {
+    if (!representable(c)) continue;
     if (c.http_only) out += kHttpOnlyPrefix;
     if (!c.host_only) out += '.';
     out += c.domain;

@@ -29,8 +29,9 @@ struct NetscapeParse {
 NetscapeParse read_netscape(std::string_view content);
 
 // Writes `cookies` as a cookie file (a header comment, then one line each). Session cookies get expiry 0.
-// read_netscape(write_netscape(c)) gives back every field of `c` that the format carries (all but
-// SameSite and the times).
+// A cookie the format cannot carry is left out: a TAB, CR or LF in a field (RFC 6265 lets a value hold
+// a TAB), or an empty name, domain or path. For the rest, read_netscape(write_netscape(c)) gives back
+// every field the format carries (all but SameSite and the times).
 std::string write_netscape(const std::vector<Cookie>& cookies);
 
 }  // namespace hipp::cookies

@@ -76,6 +76,15 @@ TEST_CASE("Netscape file: round trip of every field the format carries") {
   }
 }
 
+TEST_CASE("Netscape file: cookies the format cannot carry are left out") {
+  const std::string out = write_netscape({make("tab", "a\tb", "h.test", true, "/", false, std::nullopt, false),
+                                          make("ok", "v", "h.test", true, "/", false, std::nullopt, false)});
+  auto back = read_netscape(out);
+  REQUIRE(back.cookies.size() == 1);
+  CHECK(back.cookies[0].name == "ok");
+  CHECK(back.skipped == 0);
+}
+
 TEST_CASE("Netscape file: a jar saved and loaded sends the same Cookie headers") {
   CookieJar jar;
   const std::int64_t now = 1'700'000'000;
