@@ -165,6 +165,7 @@ void CookieJar::enforce_limits(const std::string& domain, std::int64_t now) {
 }
 
 std::vector<std::size_t> CookieJar::matching(const url::Url& url, std::int64_t now) {
+  if (cookies_.empty()) return {};  // every request asks: an empty jar answers without allocating
   remove_expired(now);
   const std::string host = canonical_host(url);
   const std::string path = request_path(url);
