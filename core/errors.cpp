@@ -23,6 +23,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::body_source_failed, ErrorCategory::usage, "body_source_failed"},
     {ErrorCode::invalid_credentials, ErrorCategory::usage, "invalid_credentials"},
     {ErrorCode::no_stream_available, ErrorCategory::usage, "no_stream_available"},
+    {ErrorCode::invalid_form_field, ErrorCategory::usage, "invalid_form_field"},
     {ErrorCode::resolve_failed, ErrorCategory::connection, "resolve_failed"},
     {ErrorCode::connect_failed, ErrorCategory::connection, "connect_failed"},
     {ErrorCode::connection_reset, ErrorCategory::connection, "connection_reset"},

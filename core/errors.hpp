@@ -38,6 +38,8 @@ enum class ErrorCode {
   invalid_credentials,      // credentials that cannot be sent (a Bearer token outside RFC 6750 b64token)
   no_stream_available,      // HTTP/2: the connection cannot open another stream now (MAX_CONCURRENT_STREAMS
                             // reached, GOAWAY received, stream ids exhausted); open a new connection or wait
+  invalid_form_field,       // a form or multipart part that cannot be encoded (CR/LF/NUL in a name, a
+                            // filename, a content type or a part header)
   // connection
   resolve_failed,           // DNS resolution failed (curl 6)
   connect_failed,           // every address refused or was unreachable (curl 7)

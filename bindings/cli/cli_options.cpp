@@ -52,6 +52,79 @@ Result<void> add_data(CliOptions& o, CliOptions::DataKind kind, const std::strin
   return {};
 }
 
+// curl's --data-urlencode: "content", "=content", "name=content", "@file", "name@file". The content is
+// percent-encoded (everything but ALPHA DIGIT - . _ ~; space is %20, as curl_easy_escape does); the
+// name is sent as given.
+Result<void> add_data_urlencode(CliOptions& o, const std::string& value,
+                                Result<std::string> (*read_file)(const std::string&)) {
+  const std::size_t eq = value.find('=');
+  const std::size_t at = value.find('@');
+  std::string name;
+  std::string content;
+  if (eq != std::string::npos && (at == std::string::npos || eq < at)) {
+    name = value.substr(0, eq);
+    content = value.substr(eq + 1);
+  } else if (at != std::string::npos) {
+    name = value.substr(0, at);
+    auto file = read_file(value.substr(at + 1));
+    if (!file) return Unexpected{std::move(file).error()};
+    content = std::move(*file);
+  } else {
+    content = value;
+  }
+  constexpr char kHex[] = "0123456789ABCDEF";
+  std::string piece = name.empty() ? std::string() : name + "=";
+  for (char c : content) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      piece += c;
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      piece += '%';
+      piece += kHex[b >> 4];
+      piece += kHex[b & 0x0F];
+    }
+  }
+  return add_data(o, CliOptions::DataKind::form, piece, read_file, /*at_reads_file=*/false);
+}
+
+// curl's -F: "name=value", "name=@path[;type=T][;filename=F]" (a file part), "name=<path" (the file's
+// content as a text value). Parameters after ';' are read for @ and < forms only.
+Result<void> add_form(CliOptions& o, const std::string& arg, Result<std::string> (*read_file)(const std::string&)) {
+  const std::size_t eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0) return fail(ErrorCode::invalid_state, "-F: expected name=content, got '" + arg + "'");
+  FormArg f{.name = arg.substr(0, eq), .value = arg.substr(eq + 1)};
+  if (!f.value.empty() && (f.value[0] == '@' || f.value[0] == '<')) {
+    const bool file = f.value[0] == '@';
+    std::string rest = f.value.substr(1);
+    std::size_t semi = rest.find(';');
+    f.value = rest.substr(0, semi);
+    while (semi != std::string::npos) {
+      const std::size_t next = rest.find(';', semi + 1);
+      const std::string param = rest.substr(semi + 1, next == std::string::npos ? std::string::npos : next - semi - 1);
+      if (param.rfind("type=", 0) == 0) {
+        f.type = param.substr(5);
+      } else if (param.rfind("filename=", 0) == 0) {
+        std::string name = param.substr(9);
+        if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+        f.filename = std::move(name);
+      } else if (!param.empty()) {
+        return fail(ErrorCode::invalid_state, "-F: unknown parameter '" + param + "' in '" + arg + "'");
+      }
+      semi = next;
+    }
+    if (file) {
+      f.is_file = true;
+    } else {
+      auto content = read_file(f.value);
+      if (!content) return Unexpected{std::move(content).error()};
+      f.value = std::move(*content);
+    }
+  }
+  o.form.push_back(std::move(f));
+  return {};
+}
+
 // curl's integer flags (--retry, --max-redirs): decimal, at least `min`.
 Result<int> parse_count(const std::string& flag, const std::string& value, long min) {
   char* end = nullptr;
@@ -92,6 +165,10 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
       ok = with_value([&](const std::string& v) {
         return add_data(o, CliOptions::DataKind::binary, v, read_file, /*at_reads_file=*/a == "--data-binary");
       });
+    } else if (a == "--data-urlencode") {
+      ok = with_value([&](const std::string& v) { return add_data_urlencode(o, v, read_file); });
+    } else if (a == "-F" || a == "--form") {
+      ok = with_value([&](const std::string& v) { return add_form(o, v, read_file); });
     } else if (a == "--json") {
       ok = with_value([&](const std::string& v) { return add_data(o, CliOptions::DataKind::json, v, read_file); });
     } else if (a == "-i" || a == "--include") {
@@ -171,6 +248,12 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
       ok = with_value([&](const std::string& v) -> Result<void> { o.cookies.push_back(v); return {}; });
     } else if (a == "-c" || a == "--cookie-jar") {
       ok = with_value([&](const std::string& v) -> Result<void> { o.cookie_jar = v; return {}; });
+    } else if (a == "--http1.1") {
+      o.http_version = CliOptions::HttpVersion::http1_1;
+    } else if (a == "--http2") {
+      o.http_version = CliOptions::HttpVersion::http2;
+    } else if (a == "--http2-prior-knowledge") {
+      o.http_version = CliOptions::HttpVersion::http2_prior_knowledge;
     } else if (a == "-h" || a == "--help") {
       o.help = true;
     } else if (a == "-V" || a == "--version") {
@@ -185,6 +268,9 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
     if (!ok) return Unexpected{std::move(ok).error()};
   }
   if (o.urls.empty() && !o.help && !o.version) return fail(ErrorCode::invalid_state, "no URL specified");
+  if (!o.form.empty() && (o.data || o.data_file)) {
+    return fail(ErrorCode::invalid_state, "-F cannot be combined with -d, --data-* or --json");  // as curl
+  }
   return o;
 }
 
@@ -213,6 +299,8 @@ std::string usage() {
  -X, --request <method>     Request method (default GET, or POST with data)
  -H, --header <line>        Extra header "Name: value" (repeatable)
  -d, --data <data>          Form data (repeatable, joined with '&'); @file reads a file, CR/LF removed
+     --data-urlencode <d>   Percent-encoded form data: content, =content, name=content, @file, name@file
+ -F, --form <name=content>  multipart/form-data part: name=value, name=@file[;type=T][;filename=F], name=<file
      --data-binary <data>   Data as is; @file streams a file
      --data-raw <data>      Like --data-binary, '@' is not special
      --json <data>          JSON body; sets Content-Type and Accept to application/json
@@ -244,6 +332,9 @@ std::string usage() {
  -c, --cookie-jar <file>    Write every cookie to <file> (Netscape format, curl's) at exit; "-" is stdout
  -E, --cert <file>          Client certificate (PEM) for servers that ask for one
      --key <file>           Its private key (PEM); --pass <phrase> if it is encrypted
+     --http1.1              Use HTTP/1.1 only
+     --http2                Offer HTTP/2 on https by ALPN, falling back to HTTP/1.1 (the default)
+     --http2-prior-knowledge  Speak HTTP/2 at once, also on http:// (h2c, no upgrade)
  -V, --version              Show the version
  -h, --help                 This help
 Exit codes as curl's: 3 bad URL, 6 cannot resolve, 7 cannot connect, 18 partial body,

@@ -11,6 +11,15 @@
 
 namespace hipp::cli {
 
+// One -F / --form argument, as curl reads it.
+struct FormArg {
+  std::string name;
+  std::string value;                      // text, or for a file part its path
+  bool is_file = false;                   // -F name=@path: a file part streamed from `value`
+  std::optional<std::string> type{};      // ;type=
+  std::optional<std::string> filename{};  // ;filename= (default: the path's last component)
+};
+
 struct CliOptions {
   // Fetched in order over one PoolManager, so a second URL on the same origin
   // reuses the first one's connection (as curl does).
@@ -20,6 +29,7 @@ struct CliOptions {
   std::optional<std::string> data;                         // -d / --data-binary / --json, already joined
   enum class DataKind { none, form, binary, json } data_kind = DataKind::none;
   std::optional<std::string> data_file;                    // --data-binary @file, streamed
+  std::vector<FormArg> form;                               // -F / --form, in order (multipart/form-data)
   bool include_headers = false;                            // -i
   bool head = false;                                       // -I
   std::vector<std::string> outputs;                        // -o, paired with urls in order
@@ -47,6 +57,8 @@ struct CliOptions {
   // origin, or a Netscape cookie file to load into the cookie jar (a missing file is ignored, as in curl).
   std::vector<std::string> cookies;
   std::optional<std::string> cookie_jar;                   // -c / --cookie-jar FILE: every cookie written at exit
+  // --http1.1, --http2 (the default, as curl's: offered by ALPN on https), --http2-prior-knowledge (h2c).
+  enum class HttpVersion { http1_1, http2, http2_prior_knowledge } http_version = HttpVersion::http2;
   bool help = false;
   bool version = false;
 };

@@ -13,7 +13,8 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::body_length_mismatch:
     case ErrorCode::unrewindable_body:
     case ErrorCode::invalid_credentials:
-    case ErrorCode::no_stream_available: return kUsage;
+    case ErrorCode::no_stream_available:
+    case ErrorCode::invalid_form_field: return kUsage;
     case ErrorCode::body_source_failed: return kReadError;
     case ErrorCode::resolve_failed: return kResolve;
     case ErrorCode::connect_failed: return kConnect;

@@ -50,7 +50,7 @@ void verbose_trace(hipp::TraceKind kind, std::string_view detail) {
 
 std::string head_text(const hipp::Response& r) {
   std::string out = r.version() + " " + std::to_string(r.status());
-  if (!r.reason().empty()) out += " " + r.reason();
+  if (!r.reason().empty() && r.version() != "HTTP/2") out += " " + r.reason();  // HTTP/2 has no reason phrase
   out += "\r\n";
   for (const auto& f : r.headers()) out += f.name + ": " + f.value + "\r\n";
   out += "\r\n";
@@ -88,7 +88,23 @@ hipp::RequestOptions request_options(const CliOptions& o, const std::shared_ptr<
       req.headers.set_default("Accept", "application/json");
       break;
   }
-  if (o.data_file) {
+  if (!o.form.empty()) {
+    std::vector<hipp::FormPart> parts;
+    for (const auto& f : o.form) {
+      if (!f.is_file && !f.type) {
+        parts.push_back({f.name, f.value});
+        continue;
+      }
+      hipp::MultipartFile file{.filename = f.filename, .content_type = f.type};
+      if (f.is_file) {
+        file.content = std::filesystem::path(f.value);
+      } else {
+        file.content = f.value;  // -F 'name=text;type=…' is not parsed; name=<file;type=… is a typed text part
+      }
+      parts.push_back({f.name, std::move(file)});
+    }
+    req.body = hipp::MultipartEncoder(std::move(parts));  // throws RequestError (missing file), as request() does
+  } else if (o.data_file) {
     req.body = hipp::FileBody{*o.data_file};
   } else if (o.data) {
     req.body = *o.data;
@@ -113,7 +129,7 @@ int report(const CliOptions& o, int code, const std::string& message) {
 // Fetches one URL and writes it out. Returns 0 or curl's exit code.
 int fetch(hipp::PoolManager& http, const CliOptions& o, const std::shared_ptr<hipp::auth::Auth>& auth,
           const std::string& url, const std::string* output_path) {
-  std::string method = o.method.value_or(o.head ? "HEAD" : (o.data || o.data_file) ? "POST" : "GET");
+  std::string method = o.method.value_or(o.head ? "HEAD" : (o.data || o.data_file || !o.form.empty()) ? "POST" : "GET");
   std::ofstream file;
   std::ostream* out = &std::cout;
   try {
@@ -184,6 +200,8 @@ int run(const CliOptions& o) {
     }
   }
   manager_options.cookies = jar;
+  manager_options.http2 = o.http_version != hipp::cli::CliOptions::HttpVersion::http1_1;
+  manager_options.http2_prior_knowledge = o.http_version == hipp::cli::CliOptions::HttpVersion::http2_prior_knowledge;
   hipp::PoolManager http(std::move(manager_options));
   int result = hipp::cli::kOk;
   for (std::size_t i = 0; i < o.urls.size(); ++i) {
@@ -209,7 +227,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (options->version) {
-    std::cout << "hipp 0.1.0 (HTTP/1.1; llhttp)\n";
+    std::cout << "hipp 0.1.0 (HTTP/1.1, HTTP/2; llhttp, nghttp2, mbedTLS)\n";
     return 0;
   }
   return run(*options);

@@ -18,9 +18,9 @@
 
 namespace hipp::exchange {
 
-// Get a connection for `key`: an idle pooled one, or a new one to host:port. Waiting for a pool slot
-// ends at pool_deadline, connecting at connect_deadline. Answer: on_connected() with the connection's
-// http1::Connection machine, or on_connect_failed().
+// Get a connection for `key`: an idle pooled one, a stream of a shared HTTP/2 one, or a new one to
+// host:port. Waiting for a pool slot ends at pool_deadline, connecting at connect_deadline. Answer:
+// on_connected() with a Channel over it (Http1Channel, Http2Channel), or on_connect_failed().
 struct OpenConnection {
   pool::PoolKey key;
   std::string host;  // for the resolver: no IPv6 brackets

@@ -18,6 +18,9 @@ bool is_stale_connection_error(const Error& error) {
   return error.code == ErrorCode::connection_closed || error.code == ErrorCode::connection_reset;
 }
 
+// The HTTP/2 server says it did not act on the stream (RFC 9113 §8.7): safe to send again, any method.
+bool is_unprocessed_stream_error(const Error& error) { return error.code == ErrorCode::stream_unprocessed; }
+
 }  // namespace
 
 std::string_view to_string(Exchange::State state) noexcept {
@@ -121,9 +124,9 @@ bool Exchange::expect(State state, TimePoint now) {
 
 // --- events ------------------------------------------------------------------------------------------
 
-void Exchange::on_connected(http1::Connection& machine, bool reused, TimePoint now) {
+void Exchange::on_connected(Channel& channel, bool reused, TimePoint now) {
   if (!expect(State::connecting, now)) return;
-  conn_ = &machine;
+  conn_ = &channel;
   conn_reused_ = reused;
   start_head(now);
 }
@@ -217,7 +220,7 @@ void Exchange::on_timer(TimePoint now) {
 // --- sending -------------------------------------------------------------------------------------------
 
 void Exchange::start_head(TimePoint now) {
-  if (auto ok = conn_->send_request(request_.method, request_.target(), request_.headers); !ok) {
+  if (auto ok = conn_->send_request(request_); !ok) {
     return fail(std::move(ok).error(), now);
   }
   bytes_sent_ = true;
@@ -255,7 +258,7 @@ void Exchange::continue_body(TimePoint now) {
 
 void Exchange::finish_body(TimePoint now) {
   if (auto ok = conn_->send_end(); !ok) return fail(std::move(ok).error(), now);
-  if (!conn_->pending_output().empty()) {
+  if (conn_->has_pending_output()) {
     stage_ = SendStage::end;
     state_ = State::sending;
     next_ = Send{attempt_deadlines_->write_deadline(now)};
@@ -404,11 +407,13 @@ void Exchange::handle_attempt_error(Error error, TimePoint now) {
   // A pooled connection the server had already closed: nothing of ours was processed, so a fresh
   // connection may carry an idempotent request once more, outside the retry policy's counts. Once any
   // byte of a response arrived the server was alive and saw the request: the retry policy decides.
-  if (had_connection && conn_reused_ && !stale_resend_used_ && !response_started_ && is_stale_connection_error(error) &&
-      method::is_idempotent(request_.method) && rewindable) {
+  const bool stale = had_connection && conn_reused_ && !response_started_ && is_stale_connection_error(error) &&
+                     method::is_idempotent(request_.method);
+  const bool unprocessed = had_connection && is_unprocessed_stream_error(error);
+  if ((stale || unprocessed) && !stale_resend_used_ && rewindable) {
     stale_resend_used_ = true;
-    std::string why = "stale pooled connection (" + std::string(hipp::to_string(error.code)) +
-                      "): sending again on a new connection";
+    std::string why = std::string(unprocessed ? "stream not processed by the server (" : "stale pooled connection (") +
+                      std::string(hipp::to_string(error.code)) + "): sending again on a new connection";
     decide(now, why);
     observe(AttemptOutcome::retry, 0, &error, {}, why, now);
     return schedule_next_attempt(Duration::zero(), now);

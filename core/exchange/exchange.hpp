@@ -31,8 +31,9 @@
 // simply succeeds records nothing, so the common path allocates no text.
 //
 // Connections: one at a time. Between OpenConnection and the next ReleaseConnection/Deliver/Fail the
-// exchange drives the machine the transport lent it in on_connected(); the transport never touches that
-// machine's state itself except to move bytes as the actions say.
+// exchange drives the Channel the transport lent it in on_connected() (core/exchange/channel.hpp: an
+// HTTP/1.1 connection, or one stream of an HTTP/2 connection other requests share); the transport never
+// touches the machine's state itself except to move bytes as the actions say.
 //
 // Time: every on_* call takes `now` (the transport's monotonic clock, or a virtual one); poll_timeout()
 // is the deadline of what the exchange currently waits for. The total timeout (policy::Timeout::total)
@@ -54,10 +55,10 @@
 
 #include "core/auth/auth.hpp"
 #include "core/exchange/actions.hpp"
+#include "core/exchange/channel.hpp"
 #include "core/exchange/cookie_store.hpp"
 #include "core/exchange/hooks.hpp"
 #include "core/exchange/request.hpp"
-#include "core/http1/connection.hpp"
 #include "core/policy/redirect.hpp"
 #include "core/policy/retry_state.hpp"
 #include "core/policy/timeout.hpp"
@@ -118,11 +119,14 @@ class Exchange {
   const Action& next_action();
 
   // --- Events (each with the `now` it happened at) ---
-  // The connection asked for by OpenConnection. The machine stays the transport's; the exchange drives it
-  // until it releases, delivers or fails. `reused`: it served requests before (a stale-connection failure
-  // on it, a close or reset before any byte of the response arrived, may be resent once on a new
-  // connection, outside the retry policy's counts: RFC 9112 §9.3.1, for idempotent methods).
-  void on_connected(http1::Connection& machine, bool reused, TimePoint now);
+  // The connection asked for by OpenConnection, as a Channel (an HTTP/1.1 connection, or a stream of an
+  // HTTP/2 one). The channel stays the transport's; the exchange drives it until it releases, delivers
+  // or fails. `reused`: the connection served requests before (a stale-connection failure on it, a
+  // close or reset before any byte of the response arrived, may be resent once on a new connection,
+  // outside the retry policy's counts: RFC 9112 §9.3.1, for idempotent methods). A stream the HTTP/2
+  // server did not process (stream_unprocessed: REFUSED_STREAM, or above a GOAWAY's last stream id) is
+  // resent once the same way, whatever its method (RFC 9113 §8.7).
+  void on_connected(Channel& channel, bool reused, TimePoint now);
   // No connection: resolve/connect failure, connect or pool timeout (category timeout, for either), pool closed.
   void on_connect_failed(Error error, TimePoint now);
   void on_sent(TimePoint now);
@@ -211,7 +215,7 @@ class Exchange {
   int attempts_ = 0;
 
   // The current attempt.
-  http1::Connection* conn_ = nullptr;
+  Channel* conn_ = nullptr;
   bool conn_reused_ = false;
   bool bytes_sent_ = false;                       // a Send was asked for: request bytes may be out
   bool response_started_ = false;                 // bytes of a response arrived on this attempt

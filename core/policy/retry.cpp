@@ -81,6 +81,7 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     case ErrorCode::body_source_failed:
     case ErrorCode::invalid_credentials:
     case ErrorCode::no_stream_available:
+    case ErrorCode::invalid_form_field:
     // A broken challenge is the auth flow's verdict on a response, not a network failure.
     case ErrorCode::malformed_challenge:
     case ErrorCode::challenge_too_large:

@@ -48,6 +48,7 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::body_source_failed:
     case ErrorCode::invalid_credentials:
     case ErrorCode::no_stream_available:
+    case ErrorCode::invalid_form_field:
     case ErrorCode::http2_protocol_error:
     case ErrorCode::malformed_challenge:
     case ErrorCode::challenge_too_large:

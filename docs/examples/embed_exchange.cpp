@@ -20,11 +20,12 @@ int main() {
                         policy::RetryState::from(Retry{.total = 3, .status_forcelist = {503}}), now);
 
   http1::Connection connection;  // one keep-alive connection; yours to own
+  exchange::Http1Channel channel(connection);  // what the exchange drives (an HTTP/2 stream: Http2Channel)
   int answers = 0;
   for (;;) {
     const exchange::Action action = ex.next_action();
     if (std::holds_alternative<exchange::OpenConnection>(action)) {
-      ex.on_connected(connection, answers > 0, now);  // connect however you like, then report
+      ex.on_connected(channel, answers > 0, now);  // connect however you like, then report
     } else if (std::holds_alternative<exchange::Send>(action)) {
       std::string wire(as_chars(connection.pending_output()));  // write these bytes to your socket
       connection.consume_output(wire.size());

@@ -9,7 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/cli_run.hpp"
 #include "tests/support/httpbin_fixture.hpp"
+#include "tests/support/nghttpd_fixture.hpp"
 #include "tests/support/nginx_fixture.hpp"
 #include "tests/support/scripted_server.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -20,23 +22,9 @@ using hipp::test::ScriptedServer;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using Run = hipp::test::CliRun;
 
-Run hipp_cli(const std::string& args) {
-  const std::string command = std::string(HIPP_CLI_PATH) + " " + args + " 2>&1";
-  Run run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+Run hipp_cli(const std::string& args) { return hipp::test::run_cli(HIPP_CLI_PATH, args); }
 
 hipp::test::NginxFixture& nginx() {
   static hipp::test::NginxFixture instance;
@@ -160,4 +148,18 @@ TEST_CASE("-u sends Basic, --digest Digest, --oauth2-bearer Bearer, against http
   auto bearer = hipp_cli("-f --oauth2-bearer tok3n " + quoted(httpbin.url("/bearer")));
   CHECK(bearer.exit_code == 0);
   CHECK(bearer.out.find("tok3n") != std::string::npos);
+}
+
+TEST_CASE("hipp speaks HTTP/2 to nghttpd with --http2-prior-knowledge (h2c)") {
+  hipp::test::NghttpdFixture h2c;
+  auto r = hipp_cli("-i --http2-prior-knowledge http://" + h2c.authority() + "/small");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("HTTP/2 200\r\n", 0) == 0);
+  CHECK(r.out.substr(r.out.size() - hipp::test::NghttpdFixture::small_size) ==
+        std::string(hipp::test::NghttpdFixture::small_size, 's'));
+  auto verbose = hipp_cli("-v --http2-prior-knowledge -o /dev/null http://" + h2c.authority() + "/small");
+  CHECK(verbose.out.find("> GET /small HTTP/2") != std::string::npos);
+  CHECK(verbose.out.find("< HTTP/2 200") != std::string::npos);
+  // Without prior knowledge an http:// URL is HTTP/1.1, which nghttpd --no-tls does not speak.
+  CHECK(hipp_cli("http://" + h2c.authority() + "/small").exit_code != 0);
 }

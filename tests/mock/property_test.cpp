@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/exchange/exchange.hpp"
+#include "core/exchange/http1_channel.hpp"
 #include "core/url/url.hpp"
 #include "transports/api/errors.hpp"
 #include "transports/mock/mock_client.hpp"
@@ -259,6 +260,7 @@ namespace {
 struct FaultDriver {
   struct Conn {
     hipp::http1::Connection machine;
+    hipp::exchange::Http1Channel channel{machine};
     bool answered = false;
     bool faulted = false;
     bool in_pool = false;
@@ -304,7 +306,7 @@ struct FaultDriver {
         }
         if (cur->faulted) ++violations;
         cur->answered = false;
-        ex.on_connected(cur->machine, reused, now);
+        ex.on_connected(cur->channel, reused, now);
       } else if (std::holds_alternative<Send>(action)) {
         if (cur == nullptr || cur->faulted) ++violations;
         if (cur == nullptr) return action;

@@ -5,15 +5,23 @@
 // the blocking and the async clients. A FileBody is reopened and read from its start on rewind(); a
 // GeneratorBody cannot be rewound (the exchange knows and never asks it to).
 //
+// A MultipartEncoder body is walked with core/body's MultipartCursor: owned bytes are handed out as
+// they are, and each source is read here in pieces of at most the encoder's chunk_size (one buffer of
+// that size, reused), so a multipart upload holds O(chunk_size) bytes whatever its files weigh. Paths
+// are opened when their part is reached and closed after it; rewind() reopens them and seeks streams
+// back to where they stood when the encoder was built.
+//
 // Thread safety: none; one request uses one source.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "core/body/multipart_cursor.hpp"
 #include "core/bytes.hpp"
 #include "core/result.hpp"
 #include "transports/api/request_options.hpp"
@@ -34,8 +42,19 @@ class BodySource {
 
  private:
   Body& body_;
+  Result<std::optional<Bytes>> next_multipart(const MultipartEncoder& encoder, std::size_t max_bytes);
+  // Reads at most max_bytes of the source behind `read` into buffer_; 0 at its end.
+  Result<std::size_t> read_source(const MultipartEncoder& encoder, const body::ReadSource& read);
+
   std::unique_ptr<std::ifstream> file_;  // opened on the first pull: most bodies are not files
   std::string buffer_;
+  std::optional<body::MultipartCursor> cursor_;  // multipart: created on the first pull
+  std::size_t file_part_ = 0;                    // multipart: the part file_ belongs to
+  std::size_t served_ = 0;                       // multipart/generator: bytes of buffer_ handed out
+  std::size_t filled_ = 0;                       // multipart/generator: bytes of buffer_ read
+  std::string piece_;                            // multipart: a generator part's last piece
+  std::size_t piece_at_ = 0;                     // multipart: bytes of piece_ read
+  std::size_t piece_part_ = SIZE_MAX;            // multipart: the part piece_ belongs to
 };
 
 }  // namespace hipp

@@ -18,6 +18,7 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::unrewindable_body: throw UnrewindableBodyError(std::move(error), std::move(url));
     case ErrorCode::invalid_state:
     case ErrorCode::no_stream_available:
+    case ErrorCode::invalid_form_field:
     case ErrorCode::body_source_failed:
     case ErrorCode::body_length_mismatch: throw RequestError(std::move(error), std::move(url));
     case ErrorCode::resolve_failed: throw NameResolutionError(std::move(error), std::move(url));

@@ -15,6 +15,35 @@ namespace {
 Result<void> encode_request_data(std::string_view method_name, RequestOptions& options, url::Url& url,
                                  std::optional<std::string>& content_type) {
   const bool has_body = !std::holds_alternative<std::monostate>(options.body);
+  const bool multipart = !options.files.empty() || options.encode_multipart;
+  if (multipart) {
+    if (method::encodes_fields_in_url(method_name)) {
+      return fail(ErrorCode::invalid_state, "files cannot be sent with " + std::string(method_name));
+    }
+    if (has_body || options.json) return fail(ErrorCode::invalid_state, "files cannot be combined with body or json");
+    std::vector<FormPart> parts;
+    parts.reserve(options.fields.size() + options.files.size());
+    for (auto& [name, value] : options.fields) parts.push_back(FormPart{std::move(name), std::move(value)});
+    for (auto& [name, file] : options.files) parts.push_back(FormPart{std::move(name), std::move(file)});
+    options.fields.clear();
+    options.files.clear();
+    auto encoder = MultipartEncoder::create(std::move(parts), options.multipart);
+    if (!encoder) return Unexpected{std::move(encoder).error()};
+    options.body = std::move(*encoder);
+  }
+  if (auto* encoder = std::get_if<MultipartEncoder>(&options.body)) {
+    if (!options.fields.empty() || options.json) {
+      return fail(ErrorCode::invalid_state, "a MultipartEncoder body cannot be combined with fields or json");
+    }
+    content_type = encoder->content_type();
+    if (!encoder->layout().has_sources()) {
+      // All in memory: the one owned segment is the body, sent as bytes by the exchange itself.
+      const auto& layout = encoder->layout();
+      std::string bytes(as_chars(layout.text(std::get<body::TextSegment>(layout.segments().front()))));
+      options.body = std::move(bytes);
+    }
+    return {};
+  }
   if (options.json && (has_body || (!options.fields.empty() && !method::encodes_fields_in_url(method_name)))) {
     return fail(ErrorCode::invalid_state, "json cannot be combined with body or form fields");
   }
@@ -46,6 +75,7 @@ Result<std::optional<std::uint64_t>> body_length(const Body& body) {
     if (ec) return fail(ErrorCode::body_source_failed, "cannot read body file '" + file->path.string() + "': " + ec.message());
     return std::optional<std::uint64_t>{size};
   }
+  if (const auto* multipart = std::get_if<MultipartEncoder>(&body)) return multipart->content_length();
   return std::optional<std::uint64_t>{};  // a generator: size unknown, sent chunked
 }
 

@@ -22,6 +22,8 @@
 #include "core/policy/retry.hpp"
 #include "core/policy/retry_policy.hpp"
 #include "core/policy/timeout.hpp"
+#include "transports/api/generator_body.hpp"
+#include "transports/api/multipart_encoder.hpp"
 
 namespace hipp {
 
@@ -38,20 +40,27 @@ struct FileBody {
   std::filesystem::path path{};
 };
 
-// A request body produced piece by piece: sent chunked, not rewindable.
-// The generator returns the next piece, or std::nullopt at the end.
-struct GeneratorBody {
-  std::function<std::optional<std::string>()> next{};
-};
+// A pre-built MultipartEncoder is a body too (hyperhttp's content=encoder): its Content-Type and
+// Content-Length (or chunked) are added to the request.
+using Body = std::variant<std::monostate, std::string, FileBody, GeneratorBody, MultipartEncoder>;
 
-using Body = std::variant<std::monostate, std::string, FileBody, GeneratorBody>;
+// Hip's `fields` with file tuples, hyperhttp's `files=`: name → file part.
+using Files = std::vector<std::pair<std::string, MultipartFile>>;
 
 // Per-request cookies, name → value, in the order sent.
 using RequestCookies = std::vector<std::pair<std::string, std::string>>;
 
 struct RequestOptions {
-  // Hip's `fields`: query string for GET/HEAD/DELETE, form body otherwise.
+  // Hip's `fields`: query string for GET/HEAD/DELETE, form body otherwise (urlencoded, or the text
+  // parts of a multipart body when `files` is not empty or encode_multipart is set).
   Fields fields{};
+  // File parts: a multipart/form-data body of `fields` (first, in order) then `files`. hyperhttp's rule:
+  // multipart only when files are present. Not allowed with GET/HEAD/DELETE/OPTIONS.
+  Files files{};
+  // Hip's encode_multipart: send `fields` as multipart/form-data even without files.
+  bool encode_multipart = false;
+  // chunk_size and the name/filename style of a multipart body built from fields and files.
+  MultipartOptions multipart{};
   // Added after the client's default headers; same name replaces the default.
   Headers headers{};
   // Raw body; mutually exclusive with `fields` (for body methods) and `json`.

@@ -26,6 +26,7 @@
 #include <string_view>
 
 #include "core/http1/connection.hpp"
+#include "core/http2/connection.hpp"
 #include "core/message/headers.hpp"
 #include "core/policy/timeout.hpp"
 #include "transports/api/client_policies.hpp"
@@ -69,6 +70,13 @@ struct PoolManagerOptions {
   tls::ClientConfig tls{};
   std::optional<Duration> keepalive_expiry{};// idle connections older than this are closed, not reused
   http1::Limits limits{};                    // bounds on what a server can make us buffer
+  // hyperhttp's http2: offer HTTP/2 by ALPN on https (falling back to HTTP/1.1 when the server does not
+  // choose it). One HTTP/2 connection per origin then carries every concurrent request to it, up to the
+  // server's MAX_CONCURRENT_STREAMS; more open another connection. false: HTTP/1.1 only.
+  bool http2 = true;
+  // curl's --http2-prior-knowledge: speak HTTP/2 at once on http:// (h2c, RFC 9113 §3.3), no upgrade.
+  bool http2_prior_knowledge = false;
+  http2::Settings http2_settings{};          // windows and caps of each HTTP/2 connection
   TraceHook trace{};                         // optional
 };
 

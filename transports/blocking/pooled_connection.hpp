@@ -1,10 +1,11 @@
-// One live HTTP/1.1 connection of the blocking transport: a socket and the
+// One live HTTP/1.1 connection of the blocking transport (HTTP/2 ones are detail::H2Session): a socket and the
 // core machine that frames it, plus what the pool knows it by.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 
+#include "core/exchange/http1_channel.hpp"
 #include "core/http1/connection.hpp"
 #include "core/policy/timeout.hpp"
 #include "core/pool/pool_key.hpp"
@@ -21,6 +22,7 @@ struct PooledConnection {
   TcpSocket socket;
   std::unique_ptr<tls::Engine> tls;  // https: the session over `socket`; null for plain http
   http1::Connection machine;
+  exchange::Http1Channel channel{machine};  // what an exchange drives; stays pointed at `machine`
   std::uint32_t requests_served = 0;  // 0 on the first request: the connection is fresh
 
   // Sends all of `plaintext` (through the TLS session for https), each write bounded by `deadline`.

@@ -17,7 +17,7 @@ Response::Response(Response&&) noexcept = default;
 Response& Response::operator=(Response&&) noexcept = default;
 
 Response::~Response() {
-  if (reader_ && reader_->connection) reader_->pool->discard(std::move(reader_->connection));
+  if (reader_ && reader_->lease) reader_->pool->discard(std::move(reader_->lease));
 }
 
 bool Response::complete() const noexcept { return reader_ == nullptr; }
@@ -65,7 +65,7 @@ void Response::release_conn() {
     return;
   }
   if (reader_) {
-    reader_->pool->discard(std::move(reader_->connection));
+    reader_->pool->discard(std::move(reader_->lease));
     reader_.reset();
   }
 }

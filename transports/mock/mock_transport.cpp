@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/exchange/http1_channel.hpp"
 #include "core/message/status.hpp"
 #include "core/url/url.hpp"
 #include "transports/mock/detail/request_parser.hpp"
@@ -17,6 +18,7 @@ struct MockConnection {
   std::size_t id = 0;
   pool::PoolKey key;
   http1::Connection machine;
+  exchange::Http1Channel channel{machine};  // what the exchange drives
   RequestParser parser;
   std::string wire;       // client bytes of the request being received
   std::string to_client;  // server bytes not yet delivered
@@ -268,7 +270,7 @@ MockTransport::Outcome MockTransport::run(exchange::Exchange& ex, BodySource& so
         c->key = open->key;
         c->machine = http1::Connection(limits_);
       }
-      ex.on_connected(c->machine, reused, clock_.now());
+      ex.on_connected(c->channel, reused, clock_.now());
     } else if (std::holds_alternative<exchange::Send>(action)) {
       server_read(*c);
       ex.on_sent(clock_.now());

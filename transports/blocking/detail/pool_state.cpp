@@ -29,9 +29,11 @@ void trace(const TraceHook& hook, TraceKind kind, MakeDetail&& make_detail) {
 }
 
 std::string format_head(const http1::ResponseHead& head) {
-  std::string out = "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor) + " " +
-                    std::to_string(head.status);
-  if (!head.reason.empty()) {
+  std::string out = head.version_major == 2 ? std::string("HTTP/2 ")
+                                            : "HTTP/" + std::to_string(head.version_major) + "." +
+                                                  std::to_string(head.version_minor) + " ";
+  out += std::to_string(head.status);
+  if (!head.reason.empty() && head.version_major != 2) {
     out += ' ';
     out += head.reason;
   }
@@ -81,7 +83,9 @@ Response PoolState::execute(PreparedExchange&& prepared) {
   }
   exchange::Exchange ex(prepared.take_exchange_request(), std::move(options), std::move(prepared.retry), steady_now());
 
-  Connection c;
+  // Every call into the exchange runs under the lease's lock: an HTTP/2 session's machine is shared
+  // with other threads' requests (HTTP/1.1: no lock).
+  Lease lease;
   bool head_pending = false;  // the next Send carries a request head (for the trace)
   try {
     for (;;) {
@@ -92,29 +96,40 @@ Response PoolState::execute(PreparedExchange&& prepared) {
           ex.on_connect_failed(std::move(got).error(), steady_now());
           continue;
         }
-        c = std::move(*got);
-        head_pending = true;
-        ex.on_connected(c->machine, c->requests_served > 0, steady_now());
+        lease = std::move(*got);
+        head_pending = !lease.is_http2();
+        auto state = lease.lock();
+        ex.on_connected(lease.channel(), lease.reused(), steady_now());
+        lease.on_started();
+        if (lease.is_http2()) {
+          // HTTP/2 heads are HPACK-compressed frames: show the fields as sent, curl-style.
+          trace(options_.trace, TraceKind::request_head, [&] {
+            const exchange::Request& r = ex.request();
+            std::string head = r.method + " " + r.target() + " HTTP/2\r\n";
+            for (const auto& f : r.headers) head += f.name + ": " + f.value + "\r\n";
+            return head + "\r\n";
+          });
+        }
       } else if (auto* send = std::get_if<exchange::Send>(&action)) {
-        auto out = c->machine.pending_output();
         if (head_pending) {
-          trace(options_.trace, TraceKind::request_head, [&] { return std::string(as_chars(out)); });
+          trace(options_.trace, TraceKind::request_head,
+                [&] { return std::string(as_chars(lease.http1()->machine.pending_output())); });
           head_pending = false;
         }
-        if (auto written = c->send(out, send->deadline); !written) {
+        auto written = lease.send(send->deadline);
+        auto state = lease.lock();
+        if (!written) {
           ex.on_io_failed(std::move(written).error(), steady_now());
-          continue;
+        } else {
+          ex.on_sent(steady_now());
         }
-        c->machine.consume_output(out.size());
-        ex.on_sent(steady_now());
       } else if (auto* pull = std::get_if<exchange::PullBody>(&action)) {
+        Result<std::optional<Bytes>> piece{std::optional<Bytes>{}};
         if (pull->rewind) {
-          if (auto ok = source.rewind(); !ok) {
-            ex.on_io_failed(std::move(ok).error(), steady_now());
-            continue;
-          }
+          if (auto ok = source.rewind(); !ok) piece = Unexpected{std::move(ok).error()};
         }
-        auto piece = source.next(pull->max_bytes);
+        if (piece) piece = source.next(pull->max_bytes);
+        auto state = lease.lock();
         if (!piece) {
           ex.on_io_failed(std::move(piece).error(), steady_now());
         } else if (*piece) {
@@ -123,81 +138,129 @@ Response PoolState::execute(PreparedExchange&& prepared) {
           ex.on_body_end(steady_now());
         }
       } else if (auto* receive = std::get_if<exchange::Receive>(&action)) {
-        if (auto got = c->receive(receive->deadline); !got) {
+        auto got = lease.receive(receive->deadline);
+        auto state = lease.lock();
+        if (!got) {
           ex.on_io_failed(std::move(got).error(), steady_now());
-          continue;
+        } else {
+          ex.on_received(steady_now());
         }
-        ex.on_received(steady_now());
       } else if (auto* release_action = std::get_if<exchange::ReleaseConnection>(&action)) {
-        if (c) {
+        if (lease) {
           if (release_action->reusable) {
-            release(std::move(c), std::nullopt);
+            release(std::move(lease), std::nullopt);
           } else {
-            discard(std::move(c));
+            discard(std::move(lease));
           }
+          lease = Lease();
         }
       } else if (auto* wait = std::get_if<exchange::WaitUntil>(&action)) {
         sleep_until(wait->at);
         ex.on_timer(steady_now());
       } else if (std::holds_alternative<exchange::Deliver>(action)) {
-        return make_response(ex, std::move(c), preload_content);
+        return make_response(ex, std::move(lease), preload_content);
       } else {
         Error error = std::get<exchange::Fail>(action).error;
-        if (c) discard(std::move(c));
+        if (lease) discard(std::move(lease));
         throw_result_error(std::move(error), ex.url_text());
       }
     }
   } catch (...) {
     // A hook, auth flow or observer threw (or we did): the connection is in an unknown state.
-    if (c) discard(std::move(c));
+    if (lease) discard(std::move(lease));
     throw;
   }
 }
 
-Response PoolState::make_response(exchange::Exchange& ex, Connection c, bool preload_content) {
+Response PoolState::make_response(exchange::Exchange& ex, Lease lease, bool preload_content) {
   exchange::FinalResponse final_response = ex.take_response();
   http1::ResponseHead& head = final_response.head;
   Response response;  // one return: constructed in place (NRVO), never moved
   response.status_ = head.status;
   response.reason_ = std::move(head.reason);
-  response.version_ = head.version_major == 1 && head.version_minor == 1
-                          ? std::string("HTTP/1.1")
-                          : "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
+  if (head.version_major == 1 && head.version_minor == 1) {
+    response.version_ = "HTTP/1.1";
+  } else if (head.version_major == 2) {
+    response.version_ = "HTTP/2";
+  } else {
+    response.version_ = "HTTP/" + std::to_string(head.version_major) + "." + std::to_string(head.version_minor);
+  }
   response.url_ = ex.take_url_text();
   response.headers_ = std::move(head.headers);
   response.history_ = std::move(final_response.history);
   if (!ex.decisions().empty()) response.decisions_ = ex.decisions();
   response.attempts_ = final_response.attempts;
   response.reader_ = std::make_unique<BodyReader>(
-      BodyReader{shared_from_this(), std::move(c), ex.deadlines(), keep_alive_timeout(response.headers_)});
+      BodyReader{shared_from_this(), std::move(lease), ex.deadlines(), keep_alive_timeout(response.headers_)});
   if (preload_content) response.data();
   return response;
 }
 
 bool PoolState::pull_body(BodyReader& reader, const std::string& url, std::string& out) {
-  auto event = reader.connection->next_event(reader.deadlines);
-  if (!event) {
-    reader.pool->discard(std::move(reader.connection));
-    throw_result_error(std::move(event).error(), url);
+  auto more = reader.lease.pull_body(reader.deadlines, out);
+  if (!more) {
+    reader.pool->discard(std::move(reader.lease));
+    throw_result_error(std::move(more).error(), url);
   }
-  if (auto* data = std::get_if<http1::BodyData>(&*event)) {
-    out.append(as_chars(data->data));
-    return true;
-  }
-  if (std::holds_alternative<http1::EndOfMessage>(*event)) {
-    reader.pool->release(std::move(reader.connection), reader.keepalive_hint);
-    return false;
-  }
-  // The machine emits nothing else between a head and the end of its body.
-  reader.pool->discard(std::move(reader.connection));
-  throw_result_error(make_error(ErrorCode::invalid_state, "unexpected event while reading a body"), url);
+  if (!*more) reader.pool->release(std::move(reader.lease), reader.keepalive_hint);
+  return *more;
 }
 
-Result<Connection> PoolState::checkout(const exchange::OpenConnection& want) {
+bool PoolState::wants_http2(const pool::PoolKey& key) const noexcept {
+  return key.scheme == "https" ? options_.http2 : options_.http2_prior_knowledge;
+}
+
+Lease PoolState::claim_h2_stream_locked(const pool::PoolKey& key, std::vector<std::shared_ptr<H2Session>>& closing) {
+  const TimePoint now = steady_now();
+  for (auto it = h2_sessions_.begin(); it != h2_sessions_.end();) {
+    const std::shared_ptr<H2Session>& session = *it;
+    if (session->key() != key) {
+      ++it;
+      continue;
+    }
+    auto state = session->lock();
+    const bool idle = session->is_idle_locked();
+    const bool expired = idle && options_.keepalive_expiry && now - session->idle_since_locked() >= *options_.keepalive_expiry;
+    if (!session->is_reusable_locked() ? idle : (expired || (idle && session->is_dropped_locked()))) {
+      trace(options_.trace, TraceKind::closed, [&] { return "idle HTTP/2 connection expired or was dropped"; });
+      state.unlock();
+      closing.push_back(std::move(*it));
+      it = h2_sessions_.erase(it);
+      continue;
+    }
+    if (session->try_claim_locked()) {
+      trace(options_.trace, TraceKind::reused, [&] { return session->peer_address(); });
+      return Lease(session, true);
+    }
+    ++it;
+  }
+  return Lease();
+}
+
+void PoolState::retire_h2_session(const std::shared_ptr<H2Session>& session) {
+  std::shared_ptr<H2Session> closing;
+  const std::lock_guard lock(mutex_);
+  {
+    auto state = session->lock();
+    if (session->is_reusable_locked() || !session->is_idle_locked()) return;
+  }
+  auto it = std::find(h2_sessions_.begin(), h2_sessions_.end(), session);
+  if (it == h2_sessions_.end()) return;
+  trace(options_.trace, TraceKind::closed, [&] { return "the HTTP/2 connection can take no more requests"; });
+  closing = std::move(*it);
+  h2_sessions_.erase(it);
+}
+
+Result<Lease> PoolState::checkout(const exchange::OpenConnection& want) {
   std::vector<Connection> closing;  // declared before the lock: destroyed (closed) after it is released
+  std::vector<std::shared_ptr<H2Session>> closing_h2;
   std::unique_lock lock(mutex_);
+  const bool h2 = wants_http2(want.key);
   for (;;) {
     if (closed_) return fail(ErrorCode::pool_closed, "the PoolManager is closed");
+    if (h2) {
+      if (Lease stream = claim_h2_stream_locked(want.key, closing_h2)) return stream;
+    }
     pool::Disposal evicted;
     pool::ConnectionPool& p = pools_.pool_for(want.key, evicted);
     dispose_locked(evicted, closing);
@@ -214,7 +277,7 @@ Result<Connection> PoolState::checkout(const exchange::OpenConnection& want) {
         continue;
       }
       trace(options_.trace, TraceKind::reused, [&] { return c->socket.peer_address(); });
-      return c;
+      return Lease(std::move(c));
     }
     if (auto* open_new = std::get_if<pool::OpenNew>(&acquired->action)) return open(open_new->id, want, lock);
 
@@ -240,14 +303,14 @@ Result<Connection> PoolState::checkout(const exchange::OpenConnection& want) {
     if (grant.failed) continue;  // the pool went away: start over with a fresh one
     if (grant.connection) {
       trace(options_.trace, TraceKind::reused, [&] { return grant.connection->socket.peer_address(); });
-      return std::move(grant.connection);
+      return Lease(std::move(grant.connection));
     }
     return open(grant.id, want, lock);
   }
 }
 
-Result<Connection> PoolState::open(pool::ConnectionId id, const exchange::OpenConnection& want,
-                                   std::unique_lock<std::mutex>& lock) {
+Result<Lease> PoolState::open(pool::ConnectionId id, const exchange::OpenConnection& want,
+                              std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   trace(options_.trace, TraceKind::connecting, [&] { return want.host + ":" + std::to_string(want.port); });
   auto c = std::make_unique<PooledConnection>();
@@ -273,7 +336,19 @@ Result<Connection> PoolState::open(pool::ConnectionId id, const exchange::OpenCo
     return Unexpected{std::move(connected).error()};
   }
   (void)pools_.opened(id);  // cannot fail: `id` was handed out for connecting and nothing else saw it
-  return c;
+  const bool speaks_h2 = c->tls ? c->tls->alpn_protocol() == "h2" : wants_http2(want.key);
+  if (!speaks_h2) return Lease(std::move(c));
+
+  // An HTTP/2 connection is shared, not checked out: it leaves the pool's count of exclusive
+  // connections (waiters may take the slot) and joins the sessions other requests look at first.
+  grant_slot_locked(pools_.discard(id).value_or(std::nullopt));
+  auto session = std::make_shared<H2Session>(want.key, std::move(c->socket), std::move(c->tls), options_.http2_settings);
+  {
+    auto state = session->lock();
+    (void)session->try_claim_locked();  // a fresh connection always has a stream free
+  }
+  h2_sessions_.push_back(session);
+  return Lease(std::move(session), false);
 }
 
 Result<std::shared_ptr<const tls::ClientContext>> PoolState::tls_context() {
@@ -281,7 +356,7 @@ Result<std::shared_ptr<const tls::ClientContext>> PoolState::tls_context() {
   std::lock_guard lock(tls_mutex_);
   if (!tls_context_) {
     tls::ClientConfig config = options_.tls;
-    config.alpn = {"http/1.1"};  // HTTP/2 over this transport comes with core/http2 wiring
+    config.alpn = options_.http2 ? std::vector<std::string>{"h2", "http/1.1"} : std::vector<std::string>{"http/1.1"};
     auto made = tls::make_mbedtls_context(config);
     if (!made) return Unexpected{std::move(made).error()};
     tls_context_ = std::move(*made);
@@ -289,7 +364,12 @@ Result<std::shared_ptr<const tls::ClientContext>> PoolState::tls_context() {
   return tls_context_;
 }
 
-void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {
+void PoolState::release(Lease lease, std::optional<Duration> keepalive_hint) {
+  if (lease.is_http2()) {
+    retire_h2_session(lease.release_stream(steady_now()));
+    return;
+  }
+  Connection c = lease.take_http1();
   std::vector<Connection> closing;
   std::lock_guard lock(mutex_);
   const bool reusable = c->machine.is_reusable() && c->machine.start_next_cycle().has_value();
@@ -311,7 +391,12 @@ void PoolState::release(Connection c, std::optional<Duration> keepalive_hint) {
   grant_slot_locked(decision->wake);
 }
 
-void PoolState::discard(Connection c) {
+void PoolState::discard(Lease lease) {
+  if (lease.is_http2()) {
+    retire_h2_session(lease.release_stream(steady_now()));
+    return;
+  }
+  Connection c = lease.take_http1();
   std::vector<Connection> closing;
   std::lock_guard lock(mutex_);
   trace(options_.trace, TraceKind::closed, [&] { return "the connection failed or was abandoned"; });
@@ -349,15 +434,19 @@ Connection PoolState::take_idle_connection_locked(pool::ConnectionId id) {
 
 void PoolState::clear() {
   std::vector<Connection> closing;
+  std::vector<std::shared_ptr<H2Session>> closing_h2;  // sessions in use close when their last request ends
   std::lock_guard lock(mutex_);
   dispose_locked(pools_.clear(), closing);
+  closing_h2.swap(h2_sessions_);
 }
 
 void PoolState::close() {
   std::vector<Connection> closing;
+  std::vector<std::shared_ptr<H2Session>> closing_h2;
   std::lock_guard lock(mutex_);
   closed_ = true;
   dispose_locked(pools_.clear(), closing);
+  closing_h2.swap(h2_sessions_);
   granted_cv_.notify_all();
 }
 
@@ -365,6 +454,14 @@ std::map<std::string, PoolStats> PoolState::stats() const {
   std::lock_guard lock(mutex_);
   std::map<std::string, PoolStats> out;
   for (const auto& [key, s] : pools_.stats()) out[key] = PoolStats{s.idle, s.in_use, s.total};
+  for (const auto& session : h2_sessions_) {
+    PoolStats& entry = out[session->key().to_string()];
+    auto state = session->lock();
+    const bool idle = session->is_idle_locked();
+    entry.idle += idle ? 1 : 0;
+    entry.in_use += idle ? 0 : 1;
+    entry.total += 1;
+  }
   return out;
 }
 

@@ -19,6 +19,8 @@
 #include "core/pool/pool_set.hpp"
 #include "transports/api/client_policies.hpp"
 #include "transports/api/exchange_setup.hpp"
+#include "transports/blocking/detail/h2_session.hpp"
+#include "transports/blocking/detail/lease.hpp"
 #include "transports/blocking/pool_manager.hpp"
 #include "transports/blocking/pooled_connection.hpp"
 #include "transports/tls/engine.hpp"
@@ -28,7 +30,7 @@ namespace hipp::blocking::detail {
 // What a streaming Response needs to pull the rest of its body.
 struct BodyReader {
   std::shared_ptr<PoolState> pool;
-  std::unique_ptr<PooledConnection> connection;
+  Lease lease;
   policy::RequestDeadlines deadlines;
   std::optional<Duration> keepalive_hint;  // the server's Keep-Alive: timeout=N
 };
@@ -46,10 +48,12 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   // the body is complete (the connection has then been released). Throws,
   // naming `url` (the response's) in the exception.
   static bool pull_body(BodyReader& reader, const std::string& url, std::string& out);
-  // Gives a connection back: kept for reuse if its machine says it can be, closed otherwise.
-  void release(std::unique_ptr<PooledConnection> connection, std::optional<Duration> keepalive_hint);
-  // Closes a connection that must not be reused.
-  void discard(std::unique_ptr<PooledConnection> connection);
+  // Gives a request's connection back: kept for reuse if its machine says it can be, closed otherwise
+  // (an HTTP/2 stream is closed; its session stays for other requests while it is usable).
+  void release(Lease lease, std::optional<Duration> keepalive_hint);
+  // A request's connection must not be reused (HTTP/2: only the stream is abandoned, unless the
+  // session itself failed).
+  void discard(Lease lease);
 
   void clear();
   void close();
@@ -66,13 +70,20 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
  private:
   // The blocking Response for the exchange's delivered head, reading its body from `c`
   // (all of it when `preload_content`).
-  Response make_response(exchange::Exchange& ex, std::unique_ptr<PooledConnection> c, bool preload_content);
-  // A connection for `want`, reused or new, honouring block/maxsize and its pool deadline.
-  // Errors: pool_closed, pool_empty, and those of tcp_connect().
-  Result<std::unique_ptr<PooledConnection>> checkout(const exchange::OpenConnection& want);
-  // Opens connection `id` outside the lock, then tells the pool how it went.
-  Result<std::unique_ptr<PooledConnection>> open(pool::ConnectionId id, const exchange::OpenConnection& want,
-                                                 std::unique_lock<std::mutex>& lock);
+  Response make_response(exchange::Exchange& ex, Lease lease, bool preload_content);
+  // A connection for `want`: a stream of a usable HTTP/2 session to its origin, an idle HTTP/1.1 one,
+  // or a new one, honouring block/maxsize and the pool deadline.
+  // Errors: pool_closed, pool_empty, and those of tcp_connect() and the TLS handshake.
+  Result<Lease> checkout(const exchange::OpenConnection& want);
+  // Opens connection `id` outside the lock, then tells the pool how it went. A connection that speaks
+  // HTTP/2 (ALPN "h2", or prior knowledge) leaves the HTTP/1.1 pool for h2_sessions_.
+  Result<Lease> open(pool::ConnectionId id, const exchange::OpenConnection& want, std::unique_lock<std::mutex>& lock);
+  // Whether requests to `key` may go over HTTP/2.
+  bool wants_http2(const pool::PoolKey& key) const noexcept;
+  // A claimed stream of a usable session to `key`, or an empty Lease. Closes expired or dropped idle sessions.
+  Lease claim_h2_stream_locked(const pool::PoolKey& key, std::vector<std::shared_ptr<H2Session>>& closing);
+  // Forgets a session that can take no more requests once its last stream is gone.
+  void retire_h2_session(const std::shared_ptr<H2Session>& session);
 
   // What a waiting request was granted (block=true): a live connection handed
   // off by a release, a freed slot to open a connection in, or failure.
@@ -100,6 +111,8 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   // Idle connections, in no order. A vector, not a map: it holds a pool's few idle connections, and
   // keeping one for reuse then costs no node allocation per request.
   std::vector<std::unique_ptr<PooledConnection>> idle_;
+  // HTTP/2 connections, shared by the requests on them; outside pools_, which counts exclusive ones.
+  std::vector<std::shared_ptr<H2Session>> h2_sessions_;
   std::unordered_map<pool::WaitTicket, Grant> grants_;
   bool closed_ = false;
   std::shared_ptr<SharedCircuitGate> circuit_;

@@ -1,0 +1,28 @@
+// Http1Channel — an exchange's Channel over an HTTP/1.1 connection machine it has to itself.
+#pragma once
+
+#include "core/exchange/channel.hpp"
+#include "core/http1/connection.hpp"
+
+namespace hipp::exchange {
+
+class Http1Channel final : public Channel {
+ public:
+  // `machine` must outlive the channel; the transport moves its bytes.
+  explicit Http1Channel(http1::Connection& machine) noexcept : machine_(&machine) {}
+
+  Result<void> send_request(const Request& request) override;
+  Result<void> send_body(Bytes data) override { return machine_->send_body(data); }
+  Result<void> send_end() override { return machine_->send_end(); }
+  void send_failed() noexcept override { machine_->send_failed(); }
+  bool has_pending_output() const noexcept override { return !machine_->pending_output().empty(); }
+  bool has_buffered_input() const noexcept override { return machine_->has_buffered_input(); }
+  bool expecting_continue() const noexcept override { return machine_->expecting_continue(); }
+  Result<http1::Event> next_event() override { return machine_->next_event(); }
+  std::string_view protocol() const noexcept override { return "HTTP/1.1"; }
+
+ private:
+  http1::Connection* machine_;
+};
+
+}  // namespace hipp::exchange

@@ -1,0 +1,162 @@
+// hipp::PoolManager over HTTP/2: negotiated by ALPN against nginx (TLS + http2 on loopback), turned off
+// with http2=false, shared by concurrent requests, with large bodies both ways and streamed responses.
+#include <catch2/catch.hpp>
+
+#include <hipp/hipp.hpp>
+
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/nginx_fixture.hpp"
+#include "tests/tls/cert_matrix.hpp"
+
+using hipp::test::cert_matrix;
+using hipp::test::NginxFixture;
+using hipp::test::NginxTls;
+
+namespace {
+
+NginxFixture& nginx() {
+  static NginxFixture instance(NginxTls{cert_matrix().crt("valid"), cert_matrix().key("valid"), {}});
+  return instance;
+}
+
+std::string url(std::string_view path) { return "https://localhost:" + std::to_string(nginx().port()) + std::string(path); }
+
+hipp::PoolManagerOptions options() {
+  hipp::PoolManagerOptions o;
+  o.tls.ca_certs = cert_matrix().crt("ca").string();
+  o.retries = false;
+  return o;
+}
+
+// The access-log entries written since `before` entries were there.
+std::vector<hipp::test::AccessLogEntry> new_entries(std::size_t before, std::size_t count) {
+  auto log = nginx().wait_for_access_log(before + count);
+  REQUIRE(log.size() >= before + count);
+  return {log.begin() + static_cast<std::ptrdiff_t>(before), log.end()};
+}
+
+std::string big_line(std::size_t i) {
+  char line[17];
+  std::snprintf(line, sizeof line, "%015zu\n", i);
+  return line;
+}
+
+}  // namespace
+
+TEST_CASE("PoolManager: https negotiates HTTP/2 by ALPN; http2=false keeps HTTP/1.1", "[tls][http2]") {
+  const std::size_t before = nginx().access_log().size();
+  {
+    hipp::PoolManager http(options());
+    auto r = http.request("GET", url("/small"));
+    CHECK(r.status() == 200);
+    CHECK(r.version() == "HTTP/2");
+    CHECK(r.reason() == "OK");
+    CHECK(r.data().size() == NginxFixture::small_size);
+    CHECK(r.headers().get("content-length") == std::optional<std::string_view>("100"));
+    auto again = http.request("GET", url("/status/404"));
+    CHECK(again.status() == 404);
+    const auto stats = http.pool_stats();
+    REQUIRE(stats.count("https://localhost:" + std::to_string(nginx().port())) == 1);
+    CHECK(stats.begin()->second.total == 1);
+    CHECK(stats.begin()->second.idle == 1);
+  }
+  {
+    auto o = options();
+    o.http2 = false;
+    hipp::PoolManager http(o);
+    auto r = http.request("GET", url("/small"));
+    CHECK(r.version() == "HTTP/1.1");
+    CHECK(r.data().size() == NginxFixture::small_size);
+  }
+  const auto log = new_entries(before, 3);
+  CHECK(log[0].request == "GET /small HTTP/2.0");
+  CHECK(log[1].request == "GET /status/404 HTTP/2.0");
+  CHECK(log[1].connection == log[0].connection);  // both streams on one connection
+  CHECK(log[2].request == "GET /small HTTP/1.1");
+}
+
+TEST_CASE("PoolManager: concurrent requests share one HTTP/2 connection", "[tls][http2]") {
+  hipp::PoolManager http(options());
+  REQUIRE(http.request("GET", url("/small")).status() == 200);  // the connection exists before the rush
+  const std::size_t before = nginx().access_log().size();
+  constexpr int kThreads = 8;
+  constexpr int kEach = 25;
+  std::vector<std::thread> threads;
+  std::vector<int> ok(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto r = http.request("GET", url(i % 5 == 0 ? "/big" : "/small"));
+        const std::size_t want = i % 5 == 0 ? NginxFixture::big_size : NginxFixture::small_size;
+        if (r.status() == 200 && r.data().size() == want) ++ok[static_cast<std::size_t>(t)];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) CHECK(ok[static_cast<std::size_t>(t)] == kEach);
+  const auto log = new_entries(before, kThreads * kEach);
+  std::set<std::uint64_t> connections;
+  for (const auto& e : log) connections.insert(e.connection);
+  CHECK(connections.size() == 1);
+  CHECK(http.pool_stats().begin()->second.total == 1);
+}
+
+TEST_CASE("PoolManager over HTTP/2: large bodies both ways, streamed responses beside others", "[tls][http2]") {
+  hipp::PoolManager http(options());
+  SECTION("an 8 MiB download arrives whole (flow-control windows are credited as it is read)") {
+    auto r = http.request("GET", url("/big"));
+    const std::string& body = r.data();
+    REQUIRE(body.size() == NginxFixture::big_size);
+    CHECK(body.substr(0, 16) == big_line(0));
+    CHECK(body.substr(body.size() - 16) == big_line(NginxFixture::big_size / 16 - 1));
+  }
+  SECTION("a 3 MiB upload is received whole") {
+    const std::string payload(3 * 1024 * 1024 + 7, 'u');
+    auto r = http.request("POST", url("/echo"), {.body = payload});
+    CHECK(r.status() == 200);
+    CHECK(r.headers().get("x-received-length") == std::optional<std::string_view>(std::to_string(payload.size())));
+  }
+  SECTION("a streamed response is read while other requests use the connection") {
+    auto streamed = http.request("GET", url("/big"), {.preload_content = false});
+    CHECK(streamed.version() == "HTTP/2");
+    std::string first = streamed.read(1000);
+    CHECK(first.size() == 1000);
+    for (int i = 0; i < 5; ++i) CHECK(http.request("GET", url("/small")).data().size() == NginxFixture::small_size);
+    std::size_t total = first.size();
+    for (const std::string& chunk : streamed.stream(64 * 1024)) total += chunk.size();
+    CHECK(total == NginxFixture::big_size);
+    CHECK(streamed.complete());
+  }
+  SECTION("a streamed response abandoned half-way cancels its stream; the connection lives on") {
+    {
+      auto streamed = http.request("GET", url("/big"), {.preload_content = false});
+      CHECK(streamed.read(10).size() == 10);
+    }  // destroyed unfinished: RST_STREAM(CANCEL)
+    CHECK(http.request("GET", url("/small")).data().size() == NginxFixture::small_size);
+    CHECK(http.pool_stats().begin()->second.total == 1);
+  }
+}
+
+TEST_CASE("PoolManager over HTTP/2: a GOAWAY after nginx's keepalive_requests moves on to a new connection",
+          "[tls][http2]") {
+  // The fixture's nginx ends a connection after 1000 requests (keepalive_requests, which also bounds
+  // HTTP/2 streams): GOAWAY, then close. Requests after it go to a new connection, none fails.
+  hipp::PoolManager http(options());
+  const std::size_t before = nginx().access_log().size();
+  constexpr int kRequests = 1010;
+  int ok = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    auto r = http.request("GET", url("/small"));
+    if (r.status() == 200 && r.data().size() == NginxFixture::small_size) ++ok;
+  }
+  CHECK(ok == kRequests);
+  const auto log = new_entries(before, kRequests);
+  std::set<std::uint64_t> connections;
+  for (const auto& e : log) connections.insert(e.connection);
+  CHECK(connections.size() == 2);
+  CHECK(http.pool_stats().begin()->second.total == 1);  // the finished connection was let go
+}
