@@ -163,3 +163,36 @@ TEST_CASE("hipp speaks HTTP/2 to nghttpd with --http2-prior-knowledge (h2c)") {
   // Without prior knowledge an http:// URL is HTTP/1.1, which nghttpd --no-tls does not speak.
   CHECK(hipp_cli("http://" + h2c.authority() + "/small").exit_code != 0);
 }
+
+namespace {
+// httpbin's /cookies answers {"cookies":{"name":"value",...}}, compact or pretty-printed.
+bool has_cookie(const std::string& out, const std::string& name, const std::string& value) {
+  return out.find("\"" + name + "\":\"" + value + "\"") != std::string::npos ||
+         out.find("\"" + name + "\": \"" + value + "\"") != std::string::npos;
+}
+}  // namespace
+
+TEST_CASE("-b sends cookies, -c writes the jar as curl's cookie file, -b FILE reads it back", "[cli][cookies]") {
+  hipp::test::HttpbinFixture httpbin;
+  hipp::test::TempDir dir("hipp-cookies-");
+  const std::string jar = (dir.path() / "jar.txt").string();
+
+  auto sent = hipp_cli("-b 'a=1; b=2' " + quoted(httpbin.url("/cookies")));
+  CHECK(sent.exit_code == 0);
+  CHECK(has_cookie(sent.out, "a", "1"));
+  CHECK(has_cookie(sent.out, "b", "2"));
+
+  auto saved = hipp_cli("-s -L -c " + quoted(jar) + " " + quoted(httpbin.url("/cookies/set?k=v")));
+  CHECK(saved.exit_code == 0);
+  CHECK(has_cookie(saved.out, "k", "v"));  // the redirect carried it
+  const std::string file = hipp::test::read_file(jar);
+  CHECK(file.rfind("# Netscape HTTP Cookie File", 0) == 0);
+  CHECK(file.find("127.0.0.1\tFALSE\t/\tFALSE\t0\tk\tv\n") != std::string::npos);
+
+  auto loaded = hipp_cli("-b " + quoted(jar) + " " + quoted(httpbin.url("/cookies")));
+  CHECK(has_cookie(loaded.out, "k", "v"));
+  // Without -b FILE or -c there is no jar, as in curl: the redirect of /cookies/set shows nothing.
+  auto no_jar = hipp_cli("-s -L " + quoted(httpbin.url("/cookies/set?k=v")));
+  CHECK(no_jar.exit_code == 0);
+  CHECK_FALSE(has_cookie(no_jar.out, "k", "v"));
+}
