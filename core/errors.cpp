@@ -48,6 +48,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::http2_protocol_error, ErrorCategory::protocol, "http2_protocol_error"},
     {ErrorCode::stream_reset, ErrorCategory::protocol, "stream_reset"},
     {ErrorCode::stream_unprocessed, ErrorCategory::protocol, "stream_unprocessed"},
+    {ErrorCode::invalid_set_cookie, ErrorCategory::protocol, "invalid_set_cookie"},
     {ErrorCode::pool_empty, ErrorCategory::policy, "pool_empty"},
     {ErrorCode::pool_closed, ErrorCategory::policy, "pool_closed"},
     {ErrorCode::max_retries, ErrorCategory::policy, "max_retries"},

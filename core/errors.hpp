@@ -69,6 +69,9 @@ enum class ErrorCode {
   stream_reset,             // HTTP/2: the server reset the stream (RST_STREAM); detail names the error code
   stream_unprocessed,       // HTTP/2: the server did not process the request (REFUSED_STREAM, or a stream
                             // above GOAWAY's last_stream_id, RFC 9113 §6.8/§8.7): safe to retry elsewhere
+  invalid_set_cookie,       // a Set-Cookie field the cookie jar ignores (RFC 6265 §5.2/§5.3): malformed, too large,
+                            // control characters, a Domain the request host does not match or a public suffix;
+                            // detail says which
   // policy
   pool_empty,               // EmptyPoolError: block=true and no connection freed in time
   pool_closed,              // ClosedPoolError

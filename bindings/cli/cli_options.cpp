@@ -248,6 +248,10 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
       ok = with_value([&](const std::string& v) -> Result<void> { o.key = v; return {}; });
     } else if (a == "--pass") {
       ok = with_value([&](const std::string& v) -> Result<void> { o.pass = v; return {}; });
+    } else if (a == "-b" || a == "--cookie") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.cookies.push_back(v); return {}; });
+    } else if (a == "-c" || a == "--cookie-jar") {
+      ok = with_value([&](const std::string& v) -> Result<void> { o.cookie_jar = v; return {}; });
     } else if (a == "--http1.1") {
       o.http_version = CliOptions::HttpVersion::http1_1;
     } else if (a == "--http2") {
@@ -282,6 +286,26 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args,
     return fail(ErrorCode::invalid_state, "-F cannot be combined with -d, --data-* or --json");  // as curl
   }
   return o;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_cookie_string(std::string_view s) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!s.empty()) {
+    const std::size_t semi = s.find(';');
+    const std::string_view piece = s.substr(0, semi);
+    s = semi == std::string_view::npos ? std::string_view{} : s.substr(semi + 1);
+    const std::size_t eq = piece.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view name = trim(piece.substr(0, eq));
+    if (name.empty()) continue;
+    out.emplace_back(std::string(name), std::string(trim(piece.substr(eq + 1))));
+  }
+  return out;
 }
 
 std::string usage() {
@@ -319,6 +343,9 @@ std::string usage() {
  -k, --insecure             Do not verify the server's certificate (https)
      --cacert <file>        Trust the CA certificates in <file> (PEM) instead of the system bundle
      --capath <dir>         Trust the CA certificates in <dir>
+ -b, --cookie <data|file>   Send cookies "name=value; n2=v2" (to each URL's own origin, never to
+                            another one after a redirect), or load a Netscape cookie file into the jar
+ -c, --cookie-jar <file>    Write every cookie to <file> (Netscape format, curl's) at exit; "-" is stdout
  -E, --cert <file>          Client certificate (PEM) for servers that ask for one
      --key <file>           Its private key (PEM); --pass <phrase> if it is encrypted
      --pinnedpubkey <hashes>  Refuse the server unless its public key's SHA-256 is one of

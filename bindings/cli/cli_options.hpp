@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,10 @@ struct CliOptions {
   std::optional<std::string> cert;                         // --cert FILE: client certificate (PEM)
   std::optional<std::string> key;                          // --key FILE: its private key (PEM)
   std::optional<std::string> pass;                         // --pass PHRASE: the key's password
+  // -b / --cookie (repeatable): "name=value; n2=v2" (it holds '=') sent with each request to its own
+  // origin, or a Netscape cookie file to load into the cookie jar (a missing file is ignored, as in curl).
+  std::vector<std::string> cookies;
+  std::optional<std::string> cookie_jar;                   // -c / --cookie-jar FILE: every cookie written at exit
   // --http1.1, --http2 (the default, as curl's: offered by ALPN on https), --http2-prior-knowledge (h2c).
   enum class HttpVersion { http1_1, http2, http2_prior_knowledge } http_version = HttpVersion::http2;
   std::optional<std::string> pinnedpubkey;                 // --pinnedpubkey sha256//B64[;sha256//B64...]
@@ -65,6 +70,13 @@ struct CliOptions {
 // Errors: invalid_state with a message naming the bad flag; body_source_failed for unreadable @files.
 Result<CliOptions> parse_cli(const std::vector<std::string>& args,
                              Result<std::string> (*read_file)(const std::string& path));
+
+// Splits a -b cookie string "name=value; n2=v2" into pairs; pieces without '=' or with an empty name are
+// skipped, spaces around names and values trimmed.
+std::vector<std::pair<std::string, std::string>> parse_cookie_string(std::string_view s);
+
+// Whether a -b argument is a cookie string rather than a file name: curl's rule, it holds '='.
+inline bool is_cookie_string(std::string_view arg) { return arg.find('=') != std::string_view::npos; }
 
 // The --help text.
 std::string usage();

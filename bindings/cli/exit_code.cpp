@@ -31,6 +31,7 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::conflicting_framing:
     case ErrorCode::too_many_informational:
     case ErrorCode::malformed_challenge:
+    case ErrorCode::invalid_set_cookie:
     case ErrorCode::challenge_too_large: return kWeirdReply;  // curl: "Weird server reply"
     case ErrorCode::header_too_large:
     case ErrorCode::too_many_headers:

@@ -1,5 +1,6 @@
 // hipp — a command-line HTTP client with curl's flags and exit codes, over the
 // synchronous PoolManager. It is the README's demo and a debugging tool.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -115,6 +116,10 @@ hipp::RequestOptions request_options(const CliOptions& o, const std::shared_ptr<
     if (!req.timeout) req.timeout.emplace();
     req.timeout->total = hipp::seconds(*o.max_time);
   }
+  for (const auto& arg : o.cookies) {
+    if (!hipp::cli::is_cookie_string(arg)) continue;  // a file: loaded into the jar by run()
+    for (auto& pair : hipp::cli::parse_cookie_string(arg)) req.cookies.push_back(std::move(pair));
+  }
   return req;
 }
 
@@ -156,6 +161,21 @@ int fetch(hipp::PoolManager& http, const CliOptions& o, const std::shared_ptr<hi
   return hipp::cli::kOk;
 }
 
+// -c FILE: every cookie at exit, in curl's Netscape format; "-" is stdout. Like curl, a failure to write
+// is a warning, not the transfer's exit code.
+void write_cookie_jar(const CliOptions& o, const hipp::SharedCookieJar& jar) {
+  const std::string content = jar.save_netscape(hipp::SharedCookieJar::unix_now());
+  if (*o.cookie_jar == "-") {
+    std::cout << content;
+    std::cout.flush();
+    return;
+  }
+  std::ofstream file(*o.cookie_jar, std::ios::binary | std::ios::trunc);
+  file << content;
+  file.flush();
+  if (!file && !o.silent) std::cerr << "hipp: WARNING: failed to save cookies in " << *o.cookie_jar << '\n';
+}
+
 // Every URL over one PoolManager; like curl, the exit code is the last failure's.
 int run(const CliOptions& o) {
   auto auth = hipp::cli::transfer_auth(o);
@@ -170,6 +190,19 @@ int run(const CliOptions& o) {
   if (o.cert) manager_options.tls.cert_file = *o.cert;
   if (o.key) manager_options.tls.key_file = *o.key;
   if (o.pass) manager_options.tls.key_password = *o.pass;
+  // curl's cookie engine: on with a -b file or -c, off otherwise (-b "n=v" strings need no jar).
+  const bool cookie_file = std::any_of(o.cookies.begin(), o.cookies.end(),
+                                       [](const std::string& a) { return !hipp::cli::is_cookie_string(a); });
+  std::shared_ptr<hipp::SharedCookieJar> jar;
+  if (cookie_file || o.cookie_jar) {
+    jar = std::make_shared<hipp::SharedCookieJar>();
+    for (const auto& arg : o.cookies) {
+      if (hipp::cli::is_cookie_string(arg)) continue;
+      // curl: a -b file that cannot be read is ignored (the engine is still on).
+      if (auto content = read_whole_file(arg)) jar->load_netscape(*content, hipp::SharedCookieJar::unix_now());
+    }
+  }
+  manager_options.cookies = jar;
   manager_options.http2 = o.http_version != hipp::cli::CliOptions::HttpVersion::http1_1;
   manager_options.http2_prior_knowledge = o.http_version == hipp::cli::CliOptions::HttpVersion::http2_prior_knowledge;
   if (o.pinnedpubkey) manager_options.tls.pinned_public_key = *o.pinnedpubkey;
@@ -179,6 +212,7 @@ int run(const CliOptions& o) {
     const std::string* output = i < o.outputs.size() ? &o.outputs[i] : nullptr;
     if (int code = fetch(http, o, *auth, o.urls[i], output); code != hipp::cli::kOk) result = code;
   }
+  if (o.cookie_jar) write_cookie_jar(o, *jar);
   return result;
 }
 

@@ -95,6 +95,10 @@ void Exchange::begin_attempt(TimePoint now) {
     auth::AuthRequest ar{request_.method, request_.url, request_.headers};
     if (auto ok = options_.auth->on_request(ar, options_.random); !ok) return fail(std::move(ok).error(), now);
   }
+  // RFC 6265 §5.4: each attempt (each redirect hop) carries the jar's cookies for its own URL.
+  if (options_.cookies != nullptr) {
+    cookie_header_.apply(request_.headers, options_.cookies->cookie_header(request_.url, unix_at(now)));
+  }
   for (const auto& hook : options_.hooks.request) hook(request_);
 
   state_ = State::connecting;
@@ -329,6 +333,7 @@ void Exchange::handle_head(http1::ResponseHead&& head, TimePoint now) {
   state_ = State::failed;  // until user code below returns
   const FailIfThrown guard(*this);
   for (const auto& hook : options_.hooks.response) hook(AttemptResponse{*head_, request_.url, attempts_});
+  if (options_.cookies != nullptr) options_.cookies->store(request_.url, headers, unix_at(now));  // RFC 6265 §5.3
   if (options_.circuit != nullptr) {
     const std::string origin =
         request_.url.hostname() + ":" + std::to_string(request_.url.effective_port().value_or(0));
@@ -528,7 +533,7 @@ policy::Attempt Exchange::attempt_info(const Error* error, int status, const Hea
   a.body_rewindable = request_.body.kind != RequestBody::Kind::stream || request_.body.rewindable || !body_pulled_;
   a.status = status;
   a.headers = headers;
-  a.unix_now = options_.unix_now + std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
+  a.unix_now = unix_at(now);
   a.random = retry_.needs_random() ? random_unit() : 0.0;
   return a;
 }
@@ -540,6 +545,10 @@ double Exchange::random_unit() {
   std::uint64_t bits = 0;
   std::memcpy(&bits, raw.data(), raw.size());
   return static_cast<double>(bits >> 11) * 0x1.0p-53;  // 53 random bits in [0, 1)
+}
+
+std::int64_t Exchange::unix_at(TimePoint now) const {
+  return options_.unix_now + std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
 }
 
 const std::string& Exchange::url_text() {

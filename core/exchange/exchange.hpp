@@ -56,6 +56,7 @@
 #include "core/auth/auth.hpp"
 #include "core/exchange/actions.hpp"
 #include "core/exchange/channel.hpp"
+#include "core/exchange/cookie_store.hpp"
 #include "core/exchange/hooks.hpp"
 #include "core/exchange/request.hpp"
 #include "core/policy/redirect.hpp"
@@ -69,6 +70,7 @@ struct ExchangeOptions {
   bool follow_redirects = true;            // Hip's `redirect`; false delivers a 3xx as it is
   std::unique_ptr<auth::AuthFlow> auth{};  // null: no auth for this request
   CircuitGate* circuit = nullptr;          // null: no circuit breaking
+  CookieStore* cookies = nullptr;          // null: no cookie jar (the caller's own Cookie header still goes)
   EventHooks hooks{};
   AttemptObserver observer{};              // telemetry, called once per attempt
   auth::RandomBytes random{};              // jitter and Digest's cnonce; null: jitter 0 and no cnonce
@@ -181,6 +183,7 @@ class Exchange {
                TimePoint now);
   policy::Attempt attempt_info(const Error* error, int status, const Headers* headers, TimePoint now);
   double random_unit();
+  std::int64_t unix_at(TimePoint now) const;  // options_.unix_now plus the time elapsed since the start
 
   // Held across user code (hooks, auth flows): if it throws, the exchange is left failed, answering Fail.
   // Built only then: a Fail set up front would cost an allocation per attempt and per head.
@@ -230,6 +233,7 @@ class Exchange {
   bool stale_resend_used_ = false;                // RFC 9112 §9.3.1 resend on a fresh connection, once
   bool auth_allowed_ = true;                      // false after a cross-origin redirect: credentials stay behind
   std::string url_text_;                          // request_.url without userinfo, made when a policy needs it
+  CookieHeader cookie_header_;                    // the jar's part of the Cookie header, replaced per attempt
   std::vector<Decision> decisions_;
 };
 

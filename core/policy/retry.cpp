@@ -86,6 +86,7 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     // A broken challenge is the auth flow's verdict on a response, not a network failure.
     case ErrorCode::malformed_challenge:
     case ErrorCode::challenge_too_large:
+    case ErrorCode::invalid_set_cookie:  // the jar ignores such a field; never a request's failure
     case ErrorCode::circuit_open:
     case ErrorCode::pool_timeout:
     case ErrorCode::pool_empty:

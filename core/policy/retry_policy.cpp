@@ -52,6 +52,7 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::http2_protocol_error:
     case ErrorCode::malformed_challenge:
     case ErrorCode::challenge_too_large:
+    case ErrorCode::invalid_set_cookie:
     case ErrorCode::circuit_open:
     case ErrorCode::malformed_response:
     case ErrorCode::header_too_large:

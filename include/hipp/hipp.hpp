@@ -6,6 +6,8 @@
 #include "core/auth/bearer_auth.hpp"
 #include "core/auth/digest_auth.hpp"
 #include "core/decode/content_decoder.hpp"
+#include "core/cookies/cookie_jar.hpp"
+#include "core/cookies/netscape_file.hpp"
 #include "core/errors.hpp"
 #include "core/exchange/exchange.hpp"
 #include "core/exchange/http1_channel.hpp"
@@ -25,6 +27,7 @@
 #include "transports/api/errors.hpp"
 #include "transports/api/multipart_encoder.hpp"
 #include "transports/api/request_options.hpp"
+#include "transports/api/shared_cookie_jar.hpp"
 #include "transports/blocking/pool_manager.hpp"
 #include "transports/blocking/response.hpp"
 
@@ -42,4 +45,6 @@ using auth::DigestAuth;
 using policy::DecorrelatedJitterBackoff;
 using policy::ExponentialBackoff;
 using policy::RetryCategory;
+using cookies::Cookie;
+using cookies::CookieJar;
 }  // namespace hipp

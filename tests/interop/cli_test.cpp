@@ -14,6 +14,7 @@
 #include "tests/support/nghttpd_fixture.hpp"
 #include "tests/support/nginx_fixture.hpp"
 #include "tests/support/scripted_server.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 namespace step = hipp::test::step;
@@ -140,7 +141,7 @@ TEST_CASE("-u sends Basic, --digest Digest, --oauth2-bearer Bearer, against http
   hipp::test::HttpbinFixture httpbin;
   CHECK(hipp_cli("-f -u user:passwd " + quoted(httpbin.url("/basic-auth/user/passwd"))).exit_code == 0);
   CHECK(hipp_cli("-f -u user:wrong " + quoted(httpbin.url("/basic-auth/user/passwd"))).exit_code == 22);
-  // httpbin's digest endpoints want the cookie they set on the challenge back; the CLI has no cookie jar.
+  // httpbin's digest endpoints want the cookie they set on the challenge back; without -b/-c there is no jar.
   CHECK(hipp_cli("-f --digest -u user:passwd -H 'Cookie: fake=fake_value' " +
                  quoted(httpbin.url("/digest-auth/auth/user/passwd/MD5")))
             .exit_code == 0);
@@ -189,4 +190,37 @@ TEST_CASE("--compressed asks nginx for gzip and writes the decoded file; without
   const std::string not_gzip = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 9\r\n\r\nnot gzip!";
   ScriptedServer server({{step::read_request(), step::send(not_gzip)}});
   CHECK(hipp_cli("-s --compressed " + quoted(server.url("/"))).exit_code == 61);
+}
+
+namespace {
+// httpbin's /cookies answers {"cookies":{"name":"value",...}}, compact or pretty-printed.
+bool has_cookie(const std::string& out, const std::string& name, const std::string& value) {
+  return out.find("\"" + name + "\":\"" + value + "\"") != std::string::npos ||
+         out.find("\"" + name + "\": \"" + value + "\"") != std::string::npos;
+}
+}  // namespace
+
+TEST_CASE("-b sends cookies, -c writes the jar as curl's cookie file, -b FILE reads it back", "[cli][cookies]") {
+  hipp::test::HttpbinFixture httpbin;
+  hipp::test::TempDir dir("hipp-cookies-");
+  const std::string jar = (dir.path() / "jar.txt").string();
+
+  auto sent = hipp_cli("-b 'a=1; b=2' " + quoted(httpbin.url("/cookies")));
+  CHECK(sent.exit_code == 0);
+  CHECK(has_cookie(sent.out, "a", "1"));
+  CHECK(has_cookie(sent.out, "b", "2"));
+
+  auto saved = hipp_cli("-s -L -c " + quoted(jar) + " " + quoted(httpbin.url("/cookies/set?k=v")));
+  CHECK(saved.exit_code == 0);
+  CHECK(has_cookie(saved.out, "k", "v"));  // the redirect carried it
+  const std::string file = hipp::test::read_file(jar);
+  CHECK(file.rfind("# Netscape HTTP Cookie File", 0) == 0);
+  CHECK(file.find("127.0.0.1\tFALSE\t/\tFALSE\t0\tk\tv\n") != std::string::npos);
+
+  auto loaded = hipp_cli("-b " + quoted(jar) + " " + quoted(httpbin.url("/cookies")));
+  CHECK(has_cookie(loaded.out, "k", "v"));
+  // Without -b FILE or -c there is no jar, as in curl: the redirect of /cookies/set shows nothing.
+  auto no_jar = hipp_cli("-s -L " + quoted(httpbin.url("/cookies/set?k=v")));
+  CHECK(no_jar.exit_code == 0);
+  CHECK_FALSE(has_cookie(no_jar.out, "k", "v"));
 }

@@ -42,6 +42,7 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::unexpected_data:
     case ErrorCode::malformed_challenge:
     case ErrorCode::challenge_too_large:
+    case ErrorCode::invalid_set_cookie:
     case ErrorCode::http2_protocol_error:
     case ErrorCode::stream_reset:
     case ErrorCode::stream_unprocessed: throw ProtocolError(std::move(error), std::move(url));

@@ -4,6 +4,28 @@
 
 namespace hipp {
 
+namespace {
+
+// RFC 6265 §4.2.1: cookie-pair = cookie-name "=" cookie-value, joined by "; ". A value may not hold what
+// would end the pair or the field.
+Result<std::string> cookie_pairs(const RequestCookies& cookies) {
+  std::string out;
+  for (const auto& [name, value] : cookies) {
+    if (!is_token(name)) return fail(ErrorCode::invalid_header_name, "cookie name '" + name + "' is not a token");
+    for (char ch : value) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == 0x7F || c == ';') return fail(ErrorCode::invalid_header_value, "cookie '" + name + "'");
+    }
+    if (!out.empty()) out += "; ";
+    out += name;
+    out += '=';
+    out += value;
+  }
+  return out;
+}
+
+}  // namespace
+
 exchange::Request PreparedExchange::take_exchange_request() {
   exchange::RequestBody body;
   if (auto* bytes = std::get_if<std::string>(&request.body)) {
@@ -28,9 +50,16 @@ Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_v
   policy::RetryState retry = options.retries ? make_retry_state(*options.retries) : defaults.retries.start();
   std::shared_ptr<auth::Auth> auth = options.auth ? *options.auth : defaults.auth;
   const bool explicit_no_auth = options.auth && !*options.auth;
+  auto cookies = cookie_pairs(options.cookies);
+  if (!cookies) return Unexpected{std::move(cookies).error()};
 
   auto prepared = prepare_request(method, url, std::move(options), defaults.headers);
   if (!prepared) return Unexpected{std::move(prepared).error()};
+  // Into the caller's Cookie header: the redirect policy drops it on a cross-origin hop, for good.
+  if (!cookies->empty()) {
+    auto own = prepared->headers.get("Cookie");
+    prepared->headers.set("Cookie", own && !own->empty() ? std::string(*own) + "; " + *cookies : *cookies);
+  }
   if (!auth && !explicit_no_auth) {
     if (auto basic = auth::basic_from_userinfo(prepared->url)) auth = std::make_shared<auth::BasicAuth>(std::move(*basic));
   }
@@ -40,7 +69,9 @@ Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_v
   xo.circuit = context.circuit;
   xo.random = std::move(context.random);
   xo.unix_now = context.unix_now;
-  return PreparedExchange{std::move(*prepared), std::move(xo), std::move(retry), std::move(auth), preload};
+  xo.cookies = context.cookies.get();
+  return PreparedExchange{std::move(*prepared), std::move(xo), std::move(retry), std::move(auth),
+                          std::move(context.cookies), preload};
 }
 
 }  // namespace hipp

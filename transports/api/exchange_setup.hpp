@@ -30,6 +30,7 @@ struct ClientContext {
   std::mutex* auth_lock = nullptr;           // serialises auth flows of this client (required with auth)
   auth::RandomBytes random{};
   std::int64_t unix_now = 0;                 // wall-clock seconds now
+  std::shared_ptr<exchange::CookieStore> cookies{};  // the client's cookie jar, or null: no jar
 };
 
 struct PreparedExchange {
@@ -37,6 +38,7 @@ struct PreparedExchange {
   exchange::ExchangeOptions options;
   policy::RetryState retry;
   std::shared_ptr<auth::Auth> auth;  // what options.auth's flow refers to: keep it alive as long as the exchange
+  std::shared_ptr<exchange::CookieStore> cookies;  // what options.cookies points to: the same
   bool preload_content = true;
 
   // The exchange's view of the request (the body bytes move into it; files and generators stay in
@@ -45,7 +47,9 @@ struct PreparedExchange {
 };
 
 // Applies Hip's request() rules (prepare_request), then the overrides: timeout, retries, redirect, auth
-// (URL userinfo becomes Basic unless the request chose an auth or none). Errors: those of prepare_request().
+// (URL userinfo becomes Basic unless the request chose an auth or none), the per-request cookies (into the
+// Cookie header) and the client's jar. Errors: those of prepare_request(); for RequestOptions::cookies,
+// invalid_header_name and invalid_header_value.
 Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_view url, RequestOptions&& options,
                                           const ClientDefaults& defaults, ClientContext context);
 

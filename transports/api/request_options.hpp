@@ -10,7 +10,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +46,9 @@ using Body = std::variant<std::monostate, std::string, FileBody, GeneratorBody, 
 
 // Hip's `fields` with file tuples, hyperhttp's `files=`: name → file part.
 using Files = std::vector<std::pair<std::string, MultipartFile>>;
+
+// Per-request cookies, name → value, in the order sent.
+using RequestCookies = std::vector<std::pair<std::string, std::string>>;
 
 struct RequestOptions {
   // Hip's `fields`: query string for GET/HEAD/DELETE, form body otherwise (urlencoded, or the text
@@ -79,6 +84,12 @@ struct RequestOptions {
   bool redirect = true;
   // Unset: the client's auth. A null pointer: no auth for this call.
   std::optional<std::shared_ptr<auth::Auth>> auth{};
+  // Cookies for this request only ("name=value; ..." after any Cookie header of `headers`, before the
+  // jar's). They go to this request's origin and to same-origin redirects only: a cross-origin hop drops
+  // them for the rest of the chain (as it drops Cookie), and the client's jar never stores them.
+  // Errors: a name that is not an RFC 9110 token (invalid_header_name), a value holding ';', CR, LF, NUL
+  // or another control (invalid_header_value).
+  RequestCookies cookies{};
 };
 
 }  // namespace hipp

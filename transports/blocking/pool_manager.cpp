@@ -10,7 +10,8 @@
 namespace hipp::blocking {
 
 PoolManager::PoolManager(PoolManagerOptions options)
-    : state_(std::make_shared<detail::PoolState>(std::move(options))) {}
+    : cookies_(options.cookies ? *options.cookies : std::make_shared<SharedCookieJar>()),
+      state_(std::make_shared<detail::PoolState>(std::move(options))) {}
 
 PoolManager::~PoolManager() { state_->close(); }
 
@@ -20,6 +21,7 @@ Response PoolManager::request(std::string_view method, std::string_view url, Req
   context.circuit = state_->circuit_gate();
   context.auth_lock = &state_->auth_lock();
   context.random = thread_random();
+  context.cookies = cookies_;
   context.unix_now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const PoolManagerOptions& manager = state_->options();

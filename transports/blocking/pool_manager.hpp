@@ -33,6 +33,7 @@
 #include "transports/api/client_policies.hpp"
 #include "transports/tls/client_config.hpp"
 #include "transports/api/request_options.hpp"
+#include "transports/api/shared_cookie_jar.hpp"
 #include "transports/blocking/response.hpp"
 
 namespace hipp::blocking {
@@ -61,6 +62,10 @@ struct PoolManagerOptions {
   EventHooks event_hooks{};                  // initial hooks; see PoolManager::set_event_hooks()
   AttemptObserver telemetry{};               // called once per network attempt (hyperhttp's record_attempt)
   std::optional<CircuitBreakerOptions> circuit_breaker{};  // per host:port breakers; unset: none
+  // The cookie jar (RFC 6265): unset, the manager makes a fresh one of its own, so cookies persist across
+  // its requests (and redirect hops) like a hyperhttp Client's; a shared pointer shares one between
+  // clients; a null pointer disables cookies (only explicit Cookie headers and per-request cookies go).
+  std::optional<std::shared_ptr<SharedCookieJar>> cookies{};
   // https: verification on by default against the system bundle; Hip's ca_certs / ca_cert_dir,
   // cert_file / key_file / key_password, assert_fingerprint; verify = false only when asked.
   tls::ClientConfig tls{};
@@ -132,7 +137,11 @@ class PoolManager {
   void set_event_hooks(EventHooks hooks);
   EventHooks event_hooks() const;
 
+  // The manager's cookie jar; null when cookies are disabled. Thread-safe.
+  const std::shared_ptr<SharedCookieJar>& cookies() const noexcept { return cookies_; }
+
  private:
+  std::shared_ptr<SharedCookieJar> cookies_;
   std::shared_ptr<detail::PoolState> state_;
 };
 

@@ -16,7 +16,8 @@ nlohmann::json MockResponse::json() const {
 MockClient::MockClient(MockTransport& transport, MockClientOptions options)
     : transport_(transport),
       options_(std::move(options)),
-      defaults_{options_.headers, options_.timeout, RetryTemplate(options_.retries), options_.auth, options_.telemetry} {
+      defaults_{options_.headers, options_.timeout, RetryTemplate(options_.retries), options_.auth, options_.telemetry},
+      cookies_(options_.cookies ? *options_.cookies : std::make_shared<SharedCookieJar>()) {
   if (options_.circuit_breaker) {
     auto gate = SharedCircuitGate::create(*options_.circuit_breaker);
     if (!gate) throw_error(std::move(gate).error(), {});
@@ -40,6 +41,7 @@ MockResponse MockClient::request(std::string_view method, std::string_view url, 
     }
   };
   context.unix_now = transport_.clock().unix_now();
+  context.cookies = cookies_;
   auto prepared = prepare_exchange(method, url, std::move(options), defaults_, std::move(context));
   if (!prepared) throw_error(std::move(prepared).error(), std::string(url));
 

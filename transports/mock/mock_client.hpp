@@ -15,6 +15,7 @@
 
 #include "core/exchange/exchange.hpp"
 #include "transports/api/exchange_setup.hpp"
+#include "transports/api/shared_cookie_jar.hpp"
 #include "transports/mock/mock_transport.hpp"
 
 namespace hipp::mock {
@@ -27,6 +28,9 @@ struct MockClientOptions {
   EventHooks event_hooks{};
   AttemptObserver telemetry{};
   std::optional<CircuitBreakerOptions> circuit_breaker{};
+  // As PoolManagerOptions::cookies: unset, a fresh jar of the client's own (expiry runs on the virtual
+  // clock's unix_now); null: no jar.
+  std::optional<std::shared_ptr<SharedCookieJar>> cookies{};
 };
 
 struct MockResponse {
@@ -56,12 +60,15 @@ class MockClient {
 
   void set_event_hooks(EventHooks hooks) { options_.event_hooks = std::move(hooks); }
   MockTransport& transport() noexcept { return transport_; }
+  // The client's cookie jar; null when cookies are disabled.
+  const std::shared_ptr<SharedCookieJar>& cookies() const noexcept { return cookies_; }
 
  private:
   MockTransport& transport_;
   MockClientOptions options_;
   ClientDefaults defaults_;
   std::shared_ptr<SharedCircuitGate> circuit_;
+  std::shared_ptr<SharedCookieJar> cookies_;
   std::mutex auth_lock_;
   std::uint64_t random_state_ = 0x9E3779B97F4A7C15ULL;  // deterministic: tests see the same jitter every run
 };
