@@ -1,0 +1,172 @@
+#include "core/http1/parsed_head.hpp"
+
+#include <array>
+#include <cstring>
+#include <string_view>
+
+namespace hipp::http1 {
+
+namespace {
+
+// Byte classes of a head line.
+enum : unsigned char { kOther = 0, kTchar = 1, kValue = 2 };
+
+// RFC 9110 §5.6.2 tchar, and the bytes a field value or reason phrase may hold
+// (RFC 9110 §5.5: VCHAR, obs-text, SP, HTAB).
+constexpr std::array<unsigned char, 256> kClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c == '\t' || (c >= 0x20 && c != 0x7F)) t[c] |= kValue;
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alnum || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos)
+      t[c] |= kTchar;
+  }
+  return t;
+}();
+
+bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+std::string_view trim_ows(std::string_view s) noexcept {
+  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+Unexpected malformed(const char* detail) { return fail(ErrorCode::malformed_response, detail); }
+
+// RFC 9110 §8.6: Content-Length = 1*DIGIT; signs, lists and overflow are refused.
+bool parse_length(std::string_view s, std::uint64_t& out) noexcept {
+  if (s.empty()) return false;
+  std::uint64_t n = 0;
+  for (char c : s) {
+    if (!is_digit(c)) return false;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) return false;
+    n = n * 10 + d;
+  }
+  out = n;
+  return true;
+}
+
+// Splits a comma-separated list (RFC 9110 §5.6.1) and calls f on each
+// OWS-trimmed element, empty ones included.
+template <class F>
+void for_each_element(std::string_view value, F&& f) {
+  while (true) {
+    const auto comma = value.find(',');
+    f(trim_ows(value.substr(0, comma)));
+    if (comma == std::string_view::npos) return;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+// The status line without its CRLF.
+Result<void> parse_status_line(std::string_view line, ParsedHead& out) {
+  // "HTTP/1.1 200" is the shortest complete line.
+  if (line.size() < 12 || std::memcmp(line.data(), "HTTP/", 5) != 0 || !is_digit(line[5]) || line[6] != '.' ||
+      !is_digit(line[7]) || line[8] != ' ') {
+    return malformed("malformed status line");
+  }
+  out.version_major = line[5] - '0';
+  out.version_minor = line[7] - '0';
+  if (out.version_major != 1 || out.version_minor > 1) return malformed("not an HTTP/1.0 or HTTP/1.1 response");
+  if (!is_digit(line[9]) || !is_digit(line[10]) || !is_digit(line[11])) {
+    return malformed("status code is not three digits");
+  }
+  out.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+  if (out.status < 100) return malformed("status code below 100");
+  if (line.size() == 12) return {};
+  if (line[12] != ' ') return malformed("status code is not three digits");
+  const std::string_view reason = line.substr(13);
+  for (char c : reason) {
+    if ((kClass[static_cast<unsigned char>(c)] & kValue) == 0) return malformed("control byte in the reason phrase");
+  }
+  out.reason = reason;
+  return {};
+}
+
+}  // namespace
+
+Result<void> parse_head(std::string_view head, std::size_t max_header_count, ParsedHead& out) {
+  out.status = 0;
+  out.reason = {};
+  out.headers.clear();
+  out.has_content_length = false;
+  out.content_length = 0;
+  out.has_transfer_encoding = false;
+  out.chunked = false;
+  out.connection_close = false;
+  out.connection_keep_alive = false;
+
+  const char* p = head.data();
+  const char* const end = head.data() + head.size();
+  // The caller guarantees CRLF line ends, so memchr for CR finds each line's end.
+  const auto line_end = [&](const char* from) -> const char* {
+    const void* cr = std::memchr(from, '\r', static_cast<std::size_t>(end - from));
+    return cr == nullptr ? nullptr : static_cast<const char*>(cr);
+  };
+
+  const char* eol = line_end(p);
+  if (eol == nullptr) return malformed("response head without CRLF");
+  if (auto r = parse_status_line(std::string_view(p, static_cast<std::size_t>(eol - p)), out); !r) return r;
+  p = eol + 2;
+
+  std::size_t count = 0;
+  while (p < end) {
+    eol = line_end(p);
+    if (eol == nullptr) return malformed("response head without its empty line");
+    if (eol == p) {
+      // The empty line ends the head (RFC 9112 §2.1); the caller cut the head right after it.
+      if (eol + 2 != end) return malformed("bytes after the empty line of a head");
+      return {};
+    }
+    // field-name: 1*tchar, then the colon with no whitespace before it (RFC 9112 §5.1).
+    const char* q = p;
+    while (q < eol && (kClass[static_cast<unsigned char>(*q)] & kTchar) != 0) ++q;
+    if (q == p) return malformed("field line without a field name");
+    if (q == eol || *q != ':') return malformed("invalid byte in a field name");
+    const std::string_view name(p, static_cast<std::size_t>(q - p));
+    for (const char* v = q + 1; v < eol; ++v) {
+      if ((kClass[static_cast<unsigned char>(*v)] & kValue) == 0) return malformed("control byte in a field value");
+    }
+    const std::string_view value = trim_ows(std::string_view(q + 1, static_cast<std::size_t>(eol - q - 1)));
+    p = eol + 2;
+    if (++count > max_header_count) return fail(ErrorCode::too_many_headers, "more fields than max_header_count");
+
+    // The fields the framing depends on; the length check on the name is cheap
+    // and rules out nearly every other field before any case-folded compare.
+    if (name.size() == 14 && iequals(name, "Content-Length")) {
+      // RFC 9112 §6.3: Content-Length with Transfer-Encoding is an error for a client.
+      if (out.has_transfer_encoding) {
+        return fail(ErrorCode::conflicting_framing, "Content-Length together with Transfer-Encoding");
+      }
+      // RFC 9110 §8.6 allows identical duplicates; llhttp does not, and neither do we.
+      if (out.has_content_length) return fail(ErrorCode::invalid_content_length, "more than one Content-Length");
+      if (!parse_length(value, out.content_length)) {
+        return fail(ErrorCode::invalid_content_length, "Content-Length is not a decimal number");
+      }
+      out.has_content_length = true;
+    } else if (name.size() == 17 && iequals(name, "Transfer-Encoding")) {
+      if (out.has_content_length) {
+        return fail(ErrorCode::conflicting_framing, "Transfer-Encoding together with Content-Length");
+      }
+      out.has_transfer_encoding = true;
+      // RFC 9112 §6.3 rule 4: chunked only as the final coding of the final field.
+      for_each_element(value, [&](std::string_view coding) { out.chunked = iequals(coding, "chunked"); });
+    } else if (name.size() == 10 && iequals(name, "Connection")) {
+      for_each_element(value, [&](std::string_view option) {
+        if (iequals(option, "close")) {
+          out.connection_close = true;
+        } else if (iequals(option, "keep-alive")) {
+          out.connection_keep_alive = true;
+        }
+      });
+    }
+    out.headers.add(name, value);
+  }
+  return malformed("response head without its empty line");
+}
+
+}  // namespace hipp::http1
