@@ -36,8 +36,12 @@ std::string_view trim_ows(std::string_view s) noexcept {
 
 Unexpected malformed(const char* detail) { return fail(ErrorCode::malformed_response, detail); }
 
-// RFC 9110 §8.6: Content-Length = 1*DIGIT; signs, lists and overflow are refused.
+// RFC 9110 §8.6: Content-Length = 1*DIGIT; signs, lists and overflow are
+// refused. `s` is the raw value after the colon: like llhttp, only spaces may
+// follow the digits (a trailing HTAB is refused).
 bool parse_length(std::string_view s, std::uint64_t& out) noexcept {
+  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   if (s.empty()) return false;
   std::uint64_t n = 0;
   for (char c : s) {
@@ -131,7 +135,8 @@ Result<void> parse_head(std::string_view head, std::size_t max_header_count, Par
     for (const char* v = q + 1; v < eol; ++v) {
       if ((kClass[static_cast<unsigned char>(*v)] & kValue) == 0) return malformed("control byte in a field value");
     }
-    const std::string_view value = trim_ows(std::string_view(q + 1, static_cast<std::size_t>(eol - q - 1)));
+    const std::string_view raw_value(q + 1, static_cast<std::size_t>(eol - q - 1));
+    const std::string_view value = trim_ows(raw_value);
     p = eol + 2;
     if (++count > max_header_count) return fail(ErrorCode::too_many_headers, "more fields than max_header_count");
 
@@ -144,7 +149,7 @@ Result<void> parse_head(std::string_view head, std::size_t max_header_count, Par
       }
       // RFC 9110 §8.6 allows identical duplicates; llhttp does not, and neither do we.
       if (out.has_content_length) return fail(ErrorCode::invalid_content_length, "more than one Content-Length");
-      if (!parse_length(value, out.content_length)) {
+      if (!parse_length(raw_value, out.content_length)) {
         return fail(ErrorCode::invalid_content_length, "Content-Length is not a decimal number");
       }
       out.has_content_length = true;
