@@ -1,6 +1,8 @@
 #include "core/http1/parsed_head.hpp"
 
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -23,6 +25,30 @@ constexpr std::array<unsigned char, 256> kClass = [] {
   }
   return t;
 }();
+
+// The first byte at or after q that a field value may not hold as such: a
+// control byte (below 0x20, HTAB and CR included) or DEL; `end` if none.
+// Eight bytes at a time: (w - 0x20..20) & ~w & 0x80..80 marks bytes below
+// 0x20, the same test on w ^ 0x7F..7F marks DEL, and in both the lowest mark
+// is exact (a borrow only spreads toward later bytes, past a true match), so
+// the lowest mark of either is the first such byte. A head line is nearly
+// all value bytes, and this is one test per eight of them.
+const char* find_control(const char* q, const char* end) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  if constexpr (std::endian::native == std::endian::little) {
+    while (end - q >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, q, sizeof w);
+      const std::uint64_t del = w ^ (kOnes * 0x7F);
+      const std::uint64_t marks = ((w - kOnes * 0x20) & ~w & kHighs) | ((del - kOnes) & ~del & kHighs);
+      if (marks != 0) return q + std::countr_zero(marks) / 8;
+      q += 8;
+    }
+  }
+  while (q < end && (kClass[static_cast<unsigned char>(*q)] & kValue) != 0 && *q != '\t') ++q;
+  return q;
+}
 
 bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
@@ -106,35 +132,39 @@ Result<void> parse_head(std::string_view head, std::size_t max_header_count, Par
 
   const char* p = head.data();
   const char* const end = head.data() + head.size();
-  // The caller guarantees CRLF line ends, so memchr for CR finds each line's end.
-  const auto line_end = [&](const char* from) -> const char* {
-    const void* cr = std::memchr(from, '\r', static_cast<std::size_t>(end - from));
-    return cr == nullptr ? nullptr : static_cast<const char*>(cr);
-  };
 
-  const char* eol = line_end(p);
-  if (eol == nullptr) return malformed("response head without CRLF");
+  // The caller guarantees CRLF line ends, so the first CR ends the status line.
+  const void* cr = std::memchr(p, '\r', head.size());
+  if (cr == nullptr) return malformed("response head without CRLF");
+  const char* eol = static_cast<const char*>(cr);
   if (auto r = parse_status_line(std::string_view(p, static_cast<std::size_t>(eol - p)), out); !r) return r;
   p = eol + 2;
 
   std::size_t count = 0;
   while (p < end) {
-    eol = line_end(p);
-    if (eol == nullptr) return malformed("response head without its empty line");
-    if (eol == p) {
+    if (*p == '\r') {
       // The empty line ends the head (RFC 9112 §2.1); the caller cut the head right after it.
-      if (eol + 2 != end) return malformed("bytes after the empty line of a head");
+      if (p + 2 != end) return malformed("bytes after the empty line of a head");
       return {};
     }
     // field-name: 1*tchar, then the colon with no whitespace before it (RFC 9112 §5.1).
+    // CR is no tchar, so the name ends inside its line.
     const char* q = p;
-    while (q < eol && (kClass[static_cast<unsigned char>(*q)] & kTchar) != 0) ++q;
+    while (q < end && (kClass[static_cast<unsigned char>(*q)] & kTchar) != 0) ++q;
     if (q == p) return malformed("field line without a field name");
-    if (q == eol || *q != ':') return malformed("invalid byte in a field name");
+    if (q == end || *q != ':') return malformed("invalid byte in a field name");
     const std::string_view name(p, static_cast<std::size_t>(q - p));
-    for (const char* v = q + 1; v < eol; ++v) {
-      if ((kClass[static_cast<unsigned char>(*v)] & kValue) == 0) return malformed("control byte in a field value");
+    // The value runs to the CR of its line: the first control byte that is
+    // not HTAB must be that CR (RFC 9110 §5.5).
+    const char* v = q + 1;
+    while (true) {
+      v = find_control(v, end);
+      if (v == end) return malformed("response head without its empty line");
+      if (*v != '\t') break;
+      ++v;
     }
+    if (*v != '\r') return malformed("control byte in a field value");
+    eol = v;
     const std::string_view raw_value(q + 1, static_cast<std::size_t>(eol - q - 1));
     const std::string_view value = trim_ows(raw_value);
     p = eol + 2;

@@ -345,3 +345,35 @@ TEST_CASE("parse_head agrees with llhttp 8.1 or is stricter (differential)", "[h
   // most heads must still be judged alike.
   CHECK(stricter * 4 < total);
 }
+
+// Field values are checked eight bytes at a time: every byte value must get
+// the same verdict at every offset of a value, across word boundaries and in
+// the tail of the head.
+TEST_CASE("parse_head judges each byte of a value alike at every offset", "[http1][parsed_head]") {
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    if (c == '\r' || c == '\n') continue;  // line framing, the scanner's job
+    // RFC 9110 §5.5: VCHAR, obs-text, SP and HTAB; nothing else.
+    const bool allowed = b == '\t' || (b >= 0x20 && b != 0x7F);
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string value(19, 'v');
+      value[at < value.size() ? at : value.size() - 1] = c;
+      for (const bool last : {false, true}) {
+        INFO("byte " << b << " at " << at << (last ? " in the last field" : ""));
+        const std::string field = "X-Long: a" + value + "z";
+        const std::string head =
+            last ? head_of("HTTP/1.1 200 OK", {"A: 1", field}) : head_of("HTTP/1.1 200 OK", {field, "A: 1"});
+        ParsedHead out;
+        auto r = parse_head(head, 128, out);
+        REQUIRE(static_cast<bool>(r) == allowed);
+        if (!allowed) {
+          CHECK(r.error().code == ErrorCode::malformed_response);
+          continue;
+        }
+        REQUIRE(out.headers.size() == 2);
+        CHECK(out.headers.get("X-Long") == "a" + value + "z");
+        CHECK(out.headers.get("A") == "1");
+      }
+    }
+  }
+}
