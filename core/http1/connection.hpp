@@ -145,6 +145,8 @@ class Connection {
   //                         Content-Length not a single non-negative decimal, or given with Transfer-Encoding;
   //                         Transfer-Encoding whose last coding is not "chunked"
   //   invalid_state         our side is not idle
+  // Names and values are checked field by field unless headers.validated()
+  // says Headers::validate() already did so for exactly these fields.
   Result<void> send_request(std::string_view method, std::string_view target, const Headers& headers);
 
   // Frames body bytes (copied into the output buffer). An empty span is a no-op.

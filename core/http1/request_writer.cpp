@@ -81,9 +81,13 @@ Result<RequestFraming> validate_request(std::string_view method, std::string_vie
   bool has_te = false;
   // One pass over the fields: every one is validated, and the few that
   // frame the message are picked out by name (iequals compares lengths first).
+  // Fields that Headers::validate() accepted and that did not change since
+  // (the transports validate where a request is prepared) are not checked twice.
+  const bool checked = headers.validated();
   for (const auto& f : headers) {
-    auto ok = validate_field(f.name, f.value);
-    if (!ok) return Unexpected{std::move(ok).error()};
+    if (!checked) {
+      if (auto ok = validate_field(f.name, f.value); !ok) return Unexpected{std::move(ok).error()};
+    }
     if (iequals(f.name, "Host")) {
       ++hosts;
     } else if (iequals(f.name, "Content-Length")) {

@@ -15,16 +15,6 @@ std::string_view trim_ows(std::string_view s) noexcept {
   return s;
 }
 
-// RFC 9110 §8.6: Content-Length = 1*DIGIT. Signs, lists and other bytes are refused.
-bool is_decimal(std::string_view s) noexcept {
-  s = trim_ows(s);
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 // Skips bytes above '\r', which need no state in the middle of a head line,
 // eight at a time: (w - 0x0E..0E) & ~w & 0x80..80 is non-zero exactly when
 // some byte of w is below 0x0E, and its lowest set bit marks the first such
@@ -45,22 +35,6 @@ const char* skip_line_content(const char* q, const char* stop) noexcept {
   }
   while (q < stop && static_cast<unsigned char>(*q) > '\r') ++q;
   return q;
-}
-
-// Reads the options of a Connection field value (RFC 9110 §7.6.1) that decide
-// persistence (RFC 9112 §9.3), in one pass over its comma-separated list.
-void read_connection_options(std::string_view value, bool& close, bool& keep_alive) noexcept {
-  while (true) {
-    const auto comma = value.find(',');
-    const std::string_view option = trim_ows(value.substr(0, comma));
-    if (iequals(option, "close")) {
-      close = true;
-    } else if (iequals(option, "keep-alive")) {
-      keep_alive = true;
-    }
-    if (comma == std::string_view::npos) return;
-    value.remove_prefix(comma + 1);
-  }
 }
 
 bool is_hex(char c) noexcept {
@@ -96,13 +70,10 @@ const llhttp_settings_t& ResponseReader::settings() noexcept {
   static const llhttp_settings_t s = [] {
     llhttp_settings_t v;
     llhttp_settings_init(&v);
-    v.on_message_begin = &ResponseReader::on_message_begin;
-    v.on_status = &ResponseReader::on_status;
     v.on_header_field = &ResponseReader::on_header_field;
     v.on_header_field_complete = &ResponseReader::on_header_field_complete;
     v.on_header_value = &ResponseReader::on_header_value;
     v.on_header_value_complete = &ResponseReader::on_header_value_complete;
-    v.on_headers_complete = &ResponseReader::on_headers_complete;
     v.on_body = &ResponseReader::on_body;
     v.on_chunk_header = &ResponseReader::on_chunk_header;
     v.on_message_complete = &ResponseReader::on_message_complete;
@@ -123,6 +94,8 @@ void ResponseReader::start(bool head_request) {
   pending_ = Pending::none;
   crlf_left_ = 0;
   phase_change_ = false;
+  mode_ = BodyMode::none;
+  in_body_ = false;
   enter_phase(Phase::head);
 }
 
@@ -133,6 +106,8 @@ void ResponseReader::enter_phase(Phase phase) noexcept {
   in_size_digits_ = true;
   prev_cr_ = false;
   line_start_ = true;
+  blank_line_ = false;
+  head_done_ = false;
 }
 
 int ResponseReader::fail_cb(ErrorCode code, const char* detail) {
@@ -179,13 +154,16 @@ bool ResponseReader::scan(const char* begin, const char* end) {
 }
 
 // The head and trailer rules of scan(), one line at a time: only the first
-// byte of a line and the bytes at or below '\r' need a look of their own.
+// byte of a line and the bytes at or below '\r' need a look of their own. In
+// the head phase it also finds the empty line that ends the head (RFC 9112
+// §2.1), sets head_done_ and stops right after it.
 bool ResponseReader::scan_head(const char* begin, const char* end) {
   // The byte that would exceed max_header_bytes is where the error is.
   const char* stop = end;
   if (static_cast<std::size_t>(end - begin) > limits_.max_header_bytes - phase_bytes_) {
     stop = begin + (limits_.max_header_bytes - phase_bytes_);
   }
+  const bool find_end = phase_ == Phase::head;
   const char* q = begin;
   while (q < stop) {
     if (prev_cr_) {
@@ -193,6 +171,10 @@ bool ResponseReader::scan_head(const char* begin, const char* end) {
       prev_cr_ = false;
       line_start_ = true;
       ++q;
+      if (blank_line_ && find_end) {
+        head_done_ = true;
+        break;
+      }
       continue;
     }
     if (line_start_) {
@@ -200,6 +182,7 @@ bool ResponseReader::scan_head(const char* begin, const char* end) {
         return scan_fail(ErrorCode::malformed_response, "obs-fold or whitespace at the start of a line");
       }
       line_start_ = false;
+      blank_line_ = *q == '\r';
     }
     q = skip_line_content(q, stop);
     if (q == stop) break;
@@ -208,8 +191,87 @@ bool ResponseReader::scan_head(const char* begin, const char* end) {
     prev_cr_ = c == '\r';
   }
   phase_bytes_ += static_cast<std::size_t>(q - begin);
-  if (stop != end) return scan_fail(ErrorCode::header_too_large, "response head exceeds max_header_bytes");
+  if (!head_done_ && stop != end) {
+    return scan_fail(ErrorCode::header_too_large, "response head exceeds max_header_bytes");
+  }
   return true;
+}
+
+// A head is parsed only once all of it is buffered: until then nothing is
+// consumed (the connection keeps the bytes) and the scanner resumes where it
+// stopped, so each byte is scanned once however the input is split.
+Result<Event> ResponseReader::parse_head_bytes(const char* begin, const char* end, std::size_t& consumed) {
+  if (begin != end) started_ = true;
+  if (!scan_head(begin + phase_bytes_, end)) return fail(error_code_, error_detail_);
+  if (!head_done_) return Event{NeedData{}};
+  const std::size_t size = phase_bytes_;
+  // head_ lost its field vector to the previous event: one allocation for a
+  // typical head instead of regrowing at 1, 2, 4, 8 fields.
+  head_.headers.reserve(kExpectedFields);
+  if (auto ok = parse_head(std::string_view(begin, size), limits_.max_header_count, head_); !ok) {
+    return Unexpected{std::move(ok).error()};
+  }
+  consumed = size;
+  enter_phase(Phase::head);
+  const int status = head_.status;
+  if (status == 101) {
+    // We never send Upgrade, so a switch of protocols is a broken server (RFC 9110 §15.2.2).
+    return fail(ErrorCode::malformed_response, "101 Switching Protocols without an Upgrade request");
+  }
+  if (status < 200) {
+    // RFC 9110 §15.2: a 1xx has no content and ends at its head.
+    if (++informational_count_ > limits_.max_informational) {
+      return fail(ErrorCode::too_many_informational, "more 1xx responses than max_informational");
+    }
+    return Event{InformationalResponse{status, std::string(head_.reason), std::move(head_.headers)}};
+  }
+  // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
+  keep_alive_ = !head_.connection_close && (head_.version_minor >= 1 || head_.connection_keep_alive);
+  close_delimited_ = false;
+  in_body_ = true;
+  trailers_.clear();
+  // RFC 9112 §6.3: the body length, in the order of its rules.
+  if (head_request_ || status == 204 || status == 304) {
+    // Rules 1 and 2 (RFC 9110 §6.4.1): never content, whatever the framing says.
+    pending_ = Pending::end;
+  } else if (head_.chunked) {
+    start_chunked_body();
+  } else if (head_.has_transfer_encoding) {
+    // Rule 4: a response whose final coding is not chunked ends at EOF.
+    close_delimited_ = true;
+    mode_ = BodyMode::eof;
+  } else if (head_.has_content_length) {
+    body_left_ = head_.content_length;
+    if (body_left_ == 0) {
+      pending_ = Pending::end;
+    } else {
+      mode_ = BodyMode::length;
+    }
+  } else {
+    // Rule 8: neither, so the body is everything until the connection closes.
+    close_delimited_ = true;
+    mode_ = BodyMode::eof;
+  }
+  if (mode_ != BodyMode::chunked) enter_phase(Phase::data);
+  return Event{ResponseHead{status, std::string(head_.reason), head_.version_major, head_.version_minor,
+                            std::move(head_.headers)}};
+}
+
+// llhttp decodes chunked bodies (and their trailers). It is started on a
+// fixed head that says just "chunked", so its state is exactly the one after
+// a real chunked head; the callbacks ignore that head (synthetic_).
+void ResponseReader::start_chunked_body() {
+  static constexpr std::string_view kChunkedHead = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  llhttp_reset(&parser_);
+  synthetic_ = true;
+  llhttp_execute(&parser_, kChunkedHead.data(), kChunkedHead.size());
+  synthetic_ = false;
+  in_trailers_ = false;
+  field_count_ = 0;
+  field_name_.clear();
+  field_value_.clear();
+  mode_ = BodyMode::chunked;
+  enter_phase(Phase::chunk_line);
 }
 
 Result<Event> ResponseReader::parse(Bytes input, std::size_t& consumed) {
@@ -219,6 +281,18 @@ Result<Event> ResponseReader::parse(Bytes input, std::size_t& consumed) {
   static constexpr char kNoBytes[1] = {};
   const char* const begin = input.empty() ? kNoBytes : reinterpret_cast<const char*>(input.data());
   const char* const end = begin + input.size();
+  if (phase_ == Phase::head) return parse_head_bytes(begin, end, consumed);
+  if (mode_ != BodyMode::chunked) {
+    if (mode_ == BodyMode::none || begin == end) return Event{NeedData{}};
+    std::size_t n = static_cast<std::size_t>(end - begin);
+    if (mode_ == BodyMode::length) {
+      if (n > body_left_) n = static_cast<std::size_t>(body_left_);
+      body_left_ -= n;
+      if (body_left_ == 0) pending_ = Pending::end;
+    }
+    consumed = n;
+    return Event{BodyData{Bytes(input.data(), n)}};
+  }
   const char* p = begin;
   while (true) {
     // RFC 9112 §7.1: chunk-data is followed by exactly CRLF; llhttp 8.1 skips any two bytes.
@@ -257,13 +331,7 @@ Result<Event> ResponseReader::parse(Bytes input, std::size_t& consumed) {
     }
     if (failed_) return fail(error_code_, error_detail_);
     if (err == HPE_PAUSED) {
-      if (pending_ == Pending::informational) {
-        // A 1xx ends at its head (RFC 9110 §15.2); start the next response
-        // afresh so llhttp's keep-alive view of the 1xx cannot matter.
-        llhttp_reset(&parser_);
-      } else {
-        llhttp_resume(&parser_);
-      }
+      llhttp_resume(&parser_);
       if (phase_change_) {
         phase_change_ = false;
         enter_phase(next_phase_);
@@ -284,8 +352,8 @@ Result<Event> ResponseReader::finish() {
   }
   if (in_body_ && close_delimited_) {
     // RFC 9112 §6.3 rule 8: the body ends when the connection closes.
-    const llhttp_errno_t err = llhttp_finish(&parser_);
-    if (err == HPE_PAUSED && pending_ == Pending::end) return take_event();
+    in_body_ = false;
+    return Event{EndOfMessage{std::move(trailers_)}};
   }
   return fail(ErrorCode::incomplete_body,
               in_body_ ? "the server closed the connection inside the body"
@@ -296,14 +364,6 @@ Event ResponseReader::take_event() {
   const Pending what = pending_;
   pending_ = Pending::none;
   switch (what) {
-    case Pending::informational:
-      return InformationalResponse{status_, std::move(reason_), std::move(headers_)};
-    case Pending::head_then_end:
-      pending_ = Pending::end;
-      [[fallthrough]];
-    case Pending::head:
-      in_body_ = true;
-      return ResponseHead{status_, std::move(reason_), parser_.http_major, parser_.http_minor, std::move(headers_)};
     case Pending::body:
       return BodyData{body_};
     case Pending::end:
@@ -339,40 +399,12 @@ Result<Event> ResponseReader::map_llhttp_error(llhttp_errno_t err) const {
 
 // --- llhttp callbacks ---
 
-int ResponseReader::on_message_begin(llhttp_t* p) {
-  auto& r = self(p);
-  r.status_ = 0;
-  r.reason_.clear();
-  r.headers_.clear();
-  // headers_ is moved out with each head, so its capacity is gone by now: one
-  // allocation for a typical head instead of regrowing at 1, 2, 4, 8 fields.
-  r.headers_.reserve(kExpectedFields);
-  r.trailers_.clear();
-  r.field_name_.clear();
-  r.field_value_.clear();
-  r.connection_close_ = false;
-  r.connection_keep_alive_ = false;
-  r.field_count_ = 0;
-  r.seen_length_ = false;
-  r.seen_transfer_encoding_ = false;
-  r.chunked_ = false;
-  r.no_body_ = false;
-  r.in_trailers_ = false;
-  r.in_body_ = false;
-  return 0;
-}
-
-int ResponseReader::on_status(llhttp_t* p, const char* at, std::size_t n) {
-  auto& r = self(p);
-  if (r.reason_.size() + n > r.limits_.max_header_bytes) {
-    return r.fail_cb(ErrorCode::header_too_large, "status line exceeds max_header_bytes");
-  }
-  r.reason_.append(at, n);
-  return 0;
-}
+// Only trailers reach the field callbacks: heads are parsed by parse_head(),
+// and the fixed head of start_chunked_body() is ignored.
 
 int ResponseReader::on_header_field(llhttp_t* p, const char* at, std::size_t n) {
   auto& r = self(p);
+  if (r.synthetic_) return 0;
   if (r.field_name_.size() + n > r.limits_.max_header_bytes) {
     return r.fail_cb(ErrorCode::header_too_large, "field name exceeds max_header_bytes");
   }
@@ -382,35 +414,16 @@ int ResponseReader::on_header_field(llhttp_t* p, const char* at, std::size_t n) 
 
 int ResponseReader::on_header_field_complete(llhttp_t* p) {
   auto& r = self(p);
+  if (r.synthetic_) return 0;
   if (++r.field_count_ > r.limits_.max_header_count) {
     return r.fail_cb(ErrorCode::too_many_headers, "more fields than max_header_count");
-  }
-  r.field_kind_ = FieldKind::other;
-  if (r.in_trailers_) return 0;
-  const std::string_view name = r.field_name_.view();
-  if (iequals(name, "Content-Length")) {
-    // RFC 9112 §6.3: Content-Length with Transfer-Encoding is an error for a client.
-    if (r.seen_transfer_encoding_) {
-      return r.fail_cb(ErrorCode::conflicting_framing, "Content-Length together with Transfer-Encoding");
-    }
-    // RFC 9110 §8.6 allows identical duplicates; llhttp does not, and neither do we.
-    if (r.seen_length_) return r.fail_cb(ErrorCode::invalid_content_length, "more than one Content-Length");
-    r.seen_length_ = true;
-    r.field_kind_ = FieldKind::content_length;
-  } else if (iequals(name, "Transfer-Encoding")) {
-    if (r.seen_length_) {
-      return r.fail_cb(ErrorCode::conflicting_framing, "Transfer-Encoding together with Content-Length");
-    }
-    r.seen_transfer_encoding_ = true;
-    r.field_kind_ = FieldKind::transfer_encoding;
-  } else if (iequals(name, "Connection")) {
-    r.field_kind_ = FieldKind::connection;
   }
   return 0;
 }
 
 int ResponseReader::on_header_value(llhttp_t* p, const char* at, std::size_t n) {
   auto& r = self(p);
+  if (r.synthetic_) return 0;
   if (r.field_value_.size() + n > r.limits_.max_header_bytes) {
     return r.fail_cb(ErrorCode::header_too_large, "field value exceeds max_header_bytes");
   }
@@ -420,64 +433,24 @@ int ResponseReader::on_header_value(llhttp_t* p, const char* at, std::size_t n) 
 
 int ResponseReader::on_header_value_complete(llhttp_t* p) {
   auto& r = self(p);
-  const std::string_view value = trim_ows(r.field_value_.view());
-  if (r.field_kind_ == FieldKind::content_length && !is_decimal(value)) {
-    return r.fail_cb(ErrorCode::invalid_content_length, "Content-Length is not a decimal number");
-  }
-  if (r.field_kind_ == FieldKind::connection) {
-    read_connection_options(value, r.connection_close_, r.connection_keep_alive_);
-  }
-  (r.in_trailers_ ? r.trailers_ : r.headers_).add(r.field_name_.view(), value);
+  if (r.synthetic_) return 0;
+  r.trailers_.add(r.field_name_.view(), trim_ows(r.field_value_.view()));
   r.field_name_.clear();
   r.field_value_.clear();
   return 0;
 }
 
-int ResponseReader::on_headers_complete(llhttp_t* p) { return self(p).head_complete(); }
-
-// Return values follow llhttp.h: 1 = "no body", HPE_PAUSED = stop here.
-int ResponseReader::head_complete() {
-  status_ = parser_.status_code;
-  if (parser_.http_major != 1) return fail_cb(ErrorCode::malformed_response, "not an HTTP/1.x response");
-  if (status_ < 100) return fail_cb(ErrorCode::malformed_response, "status code below 100");
-  if (status_ == 101) {
-    // We never send Upgrade, so a switch of protocols is a broken server (RFC 9110 §15.2.2).
-    return fail_cb(ErrorCode::malformed_response, "101 Switching Protocols without an Upgrade request");
-  }
-  if (status_ < 200) {
-    if (++informational_count_ > limits_.max_informational) {
-      return fail_cb(ErrorCode::too_many_informational, "more 1xx responses than max_informational");
-    }
-    return 1;  // RFC 9110 §15.2: a 1xx has no content
-  }
-  // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
-  keep_alive_ = !connection_close_ && (parser_.http_minor >= 1 || connection_keep_alive_);
-  // RFC 9110 §6.4.1: responses to HEAD, and 204 and 304, never have content.
-  if (head_request_ || status_ == 204 || status_ == 304) {
-    no_body_ = true;
-    close_delimited_ = false;
-    return 1;
-  }
-  chunked_ = (parser_.flags & F_CHUNKED) != 0;
-  close_delimited_ = llhttp_message_needs_eof(&parser_) != 0;
-  pending_ = Pending::head;
-  next_phase_ = chunked_ ? Phase::chunk_line : Phase::data;
-  phase_change_ = true;
-  return HPE_PAUSED;
-}
-
 int ResponseReader::on_body(llhttp_t* p, const char* at, std::size_t n) {
   auto& r = self(p);
   if (n == 0) return 0;
-  if (r.chunked_) {
-    if (!r.scan(r.scan_pos_, at)) {
-      r.scan_pos_ = nullptr;
-      return HPE_USER;
-    }
-    r.prev_cr_ = false;
-    r.line_start_ = false;
-    if (p->content_length == 0) r.crlf_left_ = 2;
+  // Only chunked bodies reach llhttp.
+  if (!r.scan(r.scan_pos_, at)) {
+    r.scan_pos_ = nullptr;
+    return HPE_USER;
   }
+  r.prev_cr_ = false;
+  r.line_start_ = false;
+  if (p->content_length == 0) r.crlf_left_ = 2;
   r.scan_pos_ = at + n;
   r.body_ = Bytes(reinterpret_cast<const std::byte*>(at), n);
   r.pending_ = Pending::body;
@@ -498,13 +471,8 @@ int ResponseReader::on_chunk_header(llhttp_t* p) {
 
 int ResponseReader::on_message_complete(llhttp_t* p) {
   auto& r = self(p);
-  if (r.status_ < 200) {
-    r.pending_ = Pending::informational;
-    r.next_phase_ = Phase::head;
-  } else {
-    r.pending_ = r.no_body_ ? Pending::head_then_end : Pending::end;
-    r.next_phase_ = Phase::data;
-  }
+  r.pending_ = Pending::end;
+  r.next_phase_ = Phase::data;
   r.phase_change_ = true;
   return HPE_PAUSED;
 }

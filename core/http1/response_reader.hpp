@@ -1,17 +1,23 @@
-// Response parsing for http1::Connection: llhttp 8.1 plus the checks it lacks.
+// Response parsing for http1::Connection: our own head parser and
+// Content-Length/close-delimited framing, llhttp 8.1 for chunked bodies.
 //
-// llhttp is driven in its default (non-lenient) configuration; no
-// llhttp_set_lenient_* is ever called. The Debian build is compiled without
-// LLHTTP_STRICT_MODE, so it still accepts things a client must not: bare LF
-// line endings, CR without LF, obs-fold, any two bytes after chunk data, and
-// unbounded heads. A framing scanner checks every byte that is not body data
-// (status line, fields, chunk-size lines, trailers) in order, so an error is
-// always reported for the earliest offending byte however the input is split.
+// A framing scanner checks every byte that is not body data (status line,
+// fields, chunk-size lines, trailers) in order: every line ends in CRLF, no
+// obs-fold, heads within max_header_bytes, chunk extensions within
+// max_chunk_extension_bytes. A head is then parsed in one pass by parse_head()
+// (parsed_head.hpp) once all of it has arrived; the connection buffers it, so
+// nothing is consumed before that. The verdict is therefore the same however
+// the input is split: the scanner's earliest framing error inside the head,
+// or else parse_head()'s.
 //
-// Parsing is lazy and one event at a time: callbacks record an event and
-// return HPE_PAUSED, parse() reports how many bytes were consumed, and the
-// next call resumes there. BodyData views point into the input given to
-// parse(); nothing is copied.
+// Chunked bodies go to llhttp, started on a fixed "chunked" head, in its
+// default (non-lenient) configuration; no llhttp_set_lenient_* is ever called.
+// The Debian build is compiled without LLHTTP_STRICT_MODE, so it still accepts
+// any two bytes after chunk data and unbounded trailers: the scanner and the
+// CRLF check in parse() cover those. Its callbacks record an event and return
+// HPE_PAUSED; parse() reports how many bytes were consumed, and the next call
+// resumes there. BodyData views point into the input given to parse();
+// nothing is copied.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +25,7 @@
 #include <llhttp.h>
 
 #include "core/http1/connection.hpp"
+#include "core/http1/parsed_head.hpp"
 
 namespace hipp::http1 {
 
@@ -53,17 +60,16 @@ class ResponseReader {
  private:
   // Which kind of non-body bytes the scanner is looking at.
   enum class Phase { head, chunk_line, trailers, data };
-  enum class Pending { none, informational, head, head_then_end, body, end };
+  enum class Pending { none, body, end };
+  // How the body of the final response is framed (RFC 9112 §6.3).
+  enum class BodyMode { none, length, chunked, eof };
 
   static const llhttp_settings_t& settings() noexcept;
   static ResponseReader& self(llhttp_t* p) noexcept;
-  static int on_message_begin(llhttp_t* p);
-  static int on_status(llhttp_t* p, const char* at, std::size_t n);
   static int on_header_field(llhttp_t* p, const char* at, std::size_t n);
   static int on_header_field_complete(llhttp_t* p);
   static int on_header_value(llhttp_t* p, const char* at, std::size_t n);
   static int on_header_value_complete(llhttp_t* p);
-  static int on_headers_complete(llhttp_t* p);
   static int on_body(llhttp_t* p, const char* at, std::size_t n);
   static int on_chunk_header(llhttp_t* p);
   static int on_message_complete(llhttp_t* p);
@@ -73,7 +79,8 @@ class ResponseReader {
   bool scan(const char* begin, const char* end);
   bool scan_head(const char* begin, const char* end);
   void enter_phase(Phase phase) noexcept;
-  int head_complete();
+  Result<Event> parse_head_bytes(const char* begin, const char* end, std::size_t& consumed);
+  void start_chunked_body();
   Event take_event();
   Result<Event> map_llhttp_error(llhttp_errno_t err) const;
 
@@ -84,15 +91,17 @@ class ResponseReader {
   bool started_ = false;
   bool keep_alive_ = false;
   bool close_delimited_ = false;
-  bool chunked_ = false;
-  bool no_body_ = false;
   bool in_trailers_ = false;
-  bool seen_length_ = false;
-  bool seen_transfer_encoding_ = false;
+  bool synthetic_ = false;  // llhttp is reading start_chunked_body()'s fixed head
+  BodyMode mode_ = BodyMode::none;
+  std::uint64_t body_left_ = 0;  // of a Content-Length body
   std::size_t informational_count_ = 0;
   std::size_t field_count_ = 0;
 
-  // A field name or value as llhttp hands it over: nearly always one span of
+  // The head being parsed; its field vector is moved into each head event.
+  ParsedHead head_;
+
+  // A trailer field name or value as llhttp hands it over: nearly always one span of
   // the input, kept as a view and copied once, into headers_. It is copied
   // into owned storage only when it arrives in pieces, or when parse()
   // returns before the field is complete (the caller then drops the input).
@@ -114,19 +123,9 @@ class ResponseReader {
     std::string owned_;
   };
 
-  // Which of the fields the reader itself looks at is being read.
-  enum class FieldKind { other, content_length, transfer_encoding, connection };
-
-  // The head or trailers being built.
-  int status_ = 0;
-  std::string reason_;
+  // The trailers being built.
   FieldText field_name_;
   FieldText field_value_;
-  FieldKind field_kind_ = FieldKind::other;
-  // Connection tokens of the head (RFC 9112 §9.3), read as its fields arrive.
-  bool connection_close_ = false;
-  bool connection_keep_alive_ = false;
-  Headers headers_;
   Headers trailers_;
 
   // The event recorded by a callback before it paused.
@@ -147,6 +146,8 @@ class ResponseReader {
   bool prev_cr_ = false;
   bool line_start_ = true;
   bool in_size_digits_ = true;
+  bool blank_line_ = false;  // the line being scanned started with CR
+  bool head_done_ = false;   // the scanner found the empty line ending the head
   std::size_t phase_bytes_ = 0;
   std::size_t extension_bytes_ = 0;
   // Bytes of the CRLF that must follow chunk data, still to check (2, 1 or 0).

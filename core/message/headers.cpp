@@ -79,6 +79,7 @@ Headers::Headers(std::initializer_list<std::pair<std::string_view, std::string_v
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
+  validated_ = false;
   // Constructed in place from the views: no temporary field to move and
   // destroy, and no assign() over empty strings. emplace_back keeps the
   // vector unchanged if a constructor throws.
@@ -92,6 +93,7 @@ void Headers::set(std::string_view name, std::string_view value) {
     add(name, value);
     return;
   }
+  validated_ = false;
   first->name.assign(name);
   first->value.assign(value);
   fields_.erase(std::remove_if(first + 1, fields_.end(),
@@ -106,6 +108,7 @@ bool Headers::set_default(std::string_view name, std::string_view value) {
 }
 
 std::size_t Headers::remove(std::string_view name) {
+  // Removing fields cannot make the rest invalid: the mark stays.
   auto before = fields_.size();
   fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
                                [&](const HeaderField& f) { return iequals(f.name, name); }),
@@ -162,7 +165,19 @@ bool Headers::has_token(std::string_view name, std::string_view token) const {
 }
 
 void Headers::extend(const Headers& other) {
+  validated_ = false;
   fields_.insert(fields_.end(), other.fields_.begin(), other.fields_.end());
+}
+
+Result<void> Headers::validate() {
+  for (const auto& f : fields_) {
+    if (auto ok = validate_field(f.name, f.value); !ok) {
+      validated_ = false;
+      return ok;
+    }
+  }
+  validated_ = true;
+  return {};
 }
 
 bool operator==(const Headers& a, const Headers& b) {

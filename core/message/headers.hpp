@@ -4,6 +4,11 @@
 // (some servers care), while lookups ignore ASCII case as RFC 9110 §5.1 says.
 // Values are stored as given; validation of CR/LF/NUL happens where bytes are
 // produced (http1::Connection refuses them), and in validate_field().
+//
+// Headers remembers a successful validate() until its next mutation, so fields
+// checked once where a request is prepared are not checked again, field by
+// field, where its bytes are produced: validated() is true only while every
+// field is one that validate_field() accepted.
 #pragma once
 
 #include <array>
@@ -57,6 +62,22 @@ class Headers {
 
   Headers() = default;
   Headers(std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
+  Headers(const Headers&) = default;
+  Headers& operator=(const Headers&) = default;
+  // A moved-from Headers is empty and not validated(). Inline: heads and
+  // requests are moved several times on their way through a request.
+  Headers(Headers&& other) noexcept : fields_(std::move(other.fields_)), validated_(other.validated_) { other.clear(); }
+  Headers& operator=(Headers&& other) noexcept {
+    if (this != &other) {
+      fields_ = std::move(other.fields_);
+      validated_ = other.validated_;
+      // The standard leaves a moved-from vector's elements unspecified here:
+      // empty it, so that it never claims fields it did not check.
+      other.clear();
+    }
+    return *this;
+  }
+  ~Headers() = default;
 
   // Appends a field, keeping any existing ones of the same name.
   void add(std::string_view name, std::string_view value);
@@ -80,9 +101,21 @@ class Headers {
   // Appends every field of `other`.
   void extend(const Headers& other);
 
+  // Checks every field with validate_field(), in order, and returns the first
+  // error (invalid_header_name, invalid_header_value). On success the result
+  // is remembered until the next mutation (add, set, set_default, remove,
+  // extend, clear, assignment): see validated().
+  Result<void> validate();
+  // Whether validate() succeeded and nothing changed the fields since: every
+  // field's name is a token and no value holds CR, LF or NUL.
+  bool validated() const noexcept { return validated_; }
+
   std::size_t size() const noexcept { return fields_.size(); }
   bool empty() const noexcept { return fields_.empty(); }
-  void clear() noexcept { fields_.clear(); }
+  void clear() noexcept {
+    fields_.clear();
+    validated_ = false;
+  }
   void reserve(std::size_t n) { fields_.reserve(n); }
   const_iterator begin() const noexcept { return fields_.begin(); }
   const_iterator end() const noexcept { return fields_.end(); }
@@ -93,6 +126,7 @@ class Headers {
 
  private:
   std::vector<HeaderField> fields_;
+  bool validated_ = false;
 };
 
 // RFC 9110 §5.6.2 token characters.

@@ -85,3 +85,13 @@ TEST_CASE("bad input is refused before any connection, with a typed error") {
   CHECK(prepare_error("POST", "http://h/", {.body = std::string("x"), .json = nlohmann::json(1)}) == ErrorCode::invalid_state);
   CHECK(prepare_error("PUT", "http://h/", {.body = FileBody{"/nonexistent/file"}}) == ErrorCode::body_source_failed);
 }
+
+TEST_CASE("prepared headers carry the validated mark, so the HTTP/1.1 machine does not check them again") {
+  auto r = prepare("POST", "http://h/", {.headers = {{"X-Id", "7"}}, .body = std::string("x")}, Headers{{"Accept", "text/plain"}});
+  CHECK(r.headers.validated());
+  // The mark travels with the fields and is dropped by any change.
+  Headers moved = std::move(r.headers);
+  CHECK(moved.validated());
+  moved.add("X-Later", "v");
+  CHECK_FALSE(moved.validated());
+}

@@ -127,9 +127,8 @@ Result<PreparedRequest> prepare_request(std::string_view method_name, std::strin
     // RFC 9110 §8.6: a body method without a body says so, or some servers wait for one.
     h.set_default("Content-Length", "0");
   }
-  for (const auto& f : h) {
-    if (auto ok = validate_field(f.name, f.value); !ok) return Unexpected{std::move(ok).error()};
-  }
+  // Remembered by `h` until it changes, so the HTTP/1.1 machine does not check these fields again.
+  if (auto ok = h.validate(); !ok) return Unexpected{std::move(ok).error()};
   req.expect_continue = h.has_token("Expect", "100-continue");
   req.url = std::move(url);
   return req;

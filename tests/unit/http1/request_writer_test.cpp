@@ -172,6 +172,58 @@ TEST_CASE("invalid requests are refused before any byte is produced", "[http1][w
   }
 }
 
+// The machine skips its field-by-field check only for Headers that
+// Headers::validate() accepted and that did not change since.
+TEST_CASE("fields changed after Headers::validate are checked again by send_request", "[http1][writer]") {
+  struct Row {
+    const char* what;
+    void (*mutate)(Headers&);
+    ErrorCode code;
+  };
+  const Row rows[] = {
+      {"added bad value", [](Headers& h) { h.add("X", "a\r\nEvil: 1"); }, ErrorCode::invalid_header_value},
+      {"added bad name", [](Headers& h) { h.add("X Y", "v"); }, ErrorCode::invalid_header_name},
+      {"set bad value", [](Headers& h) { h.set("Accept", std::string_view("a\0b", 3)); }, ErrorCode::invalid_header_value},
+      {"set_default bad value", [](Headers& h) { h.set_default("X", "a\nb"); }, ErrorCode::invalid_header_value},
+      {"extended by bad fields", [](Headers& h) { h.extend(Headers{{"X:Y", "v"}}); }, ErrorCode::invalid_header_name},
+      {"assigned bad fields", [](Headers& h) { h = Headers{{"Host", "h\r\nX: y"}}; }, ErrorCode::invalid_header_value},
+  };
+  for (const auto& row : rows) {
+    INFO(row.what);
+    Headers h{{"Host", "h"}, {"Accept", "*/*"}};
+    REQUIRE(h.validate());
+    row.mutate(h);
+    Connection c;
+    auto r = c.send_request("GET", "/", h);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == row.code);
+    CHECK(c.pending_output().empty());
+  }
+}
+
+TEST_CASE("validated Headers still go through every framing check", "[http1][writer]") {
+  const Headers rows[] = {
+      Headers{{"Accept", "*/*"}},
+      Headers{{"Host", "a"}, {"host", "b"}},
+      Headers{{"Host", "h"}, {"Content-Length", "-1"}},
+      Headers{{"Host", "h"}, {"Content-Length", "1"}, {"Transfer-Encoding", "chunked"}},
+      Headers{{"Host", "h"}, {"Transfer-Encoding", "chunked, gzip"}},
+  };
+  for (Headers h : rows) {
+    REQUIRE(h.validate());
+    Connection c;
+    auto r = c.send_request("POST", "/", h);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::invalid_header_value);
+    CHECK(c.pending_output().empty());
+  }
+  Headers ok{{"Host", "h"}, {"Content-Length", "3"}};
+  REQUIRE(ok.validate());
+  Connection c;
+  REQUIRE(c.send_request("POST", "/", ok));
+  CHECK(output(c) == "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n");
+}
+
 TEST_CASE("invalid trailers are refused and nothing is produced", "[http1][writer]") {
   for (const auto& bad : {Headers{{"X", "a\r\nEvil: 1"}}, Headers{{"X Y", "v"}}, Headers{{"X", std::string_view("\0", 1)}}}) {
     Connection c;

@@ -53,6 +53,72 @@ TEST_CASE("validate_field refuses header injection") {
   CHECK(hipp::validate_field("", "v").error().code == hipp::ErrorCode::invalid_header_name);
 }
 
+TEST_CASE("Headers::validate is remembered until the next mutation", "[message][headers]") {
+  const Headers good{{"Host", "h"}, {"X-A", "1"}, {"x-a", "2"}};
+  CHECK_FALSE(Headers(good).validated());
+
+  struct Row {
+    const char* what;
+    void (*mutate)(Headers&);
+    bool still_validated;
+  };
+  const Row rows[] = {
+      {"add", [](Headers& h) { h.add("X-B", "v"); }, false},
+      {"set of a new name", [](Headers& h) { h.set("X-B", "v"); }, false},
+      {"set of an existing name", [](Headers& h) { h.set("x-A", "v"); }, false},
+      {"set_default that adds", [](Headers& h) { CHECK(h.set_default("X-B", "v")); }, false},
+      {"extend", [](Headers& h) { h.extend(Headers{{"X-B", "v"}}); }, false},
+      {"clear", [](Headers& h) { h.clear(); }, false},
+      {"copy assignment from an unchecked one", [](Headers& h) { h = Headers{{"X", "a\r\nEvil: 1"}}; }, false},
+      // Changes nothing, or only drops fields: whatever is left was checked.
+      {"set_default that does not add", [](Headers& h) { CHECK_FALSE(h.set_default("host", "v")); }, true},
+      {"remove", [](Headers& h) { CHECK(h.remove("X-A") == 2); }, true},
+      {"reserve", [](Headers& h) { h.reserve(64); }, true},
+  };
+  for (const auto& row : rows) {
+    INFO(row.what);
+    Headers h = good;
+    REQUIRE(h.validate());
+    REQUIRE(h.validated());
+    row.mutate(h);
+    CHECK(h.validated() == row.still_validated);
+  }
+}
+
+TEST_CASE("Headers::validate reports the first bad field and marks nothing", "[message][headers]") {
+  Headers h{{"Host", "h"}, {"Bad Name", "v"}, {"X", "a\r\nEvil: 1"}};
+  auto r = h.validate();
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == hipp::ErrorCode::invalid_header_name);
+  CHECK_FALSE(h.validated());
+  CHECK(h.remove("Bad Name") == 1);
+  CHECK(h.validate().error().code == hipp::ErrorCode::invalid_header_value);
+  CHECK_FALSE(h.validated());
+}
+
+TEST_CASE("copies keep the validated mark, moved-from Headers are empty and unmarked", "[message][headers]") {
+  Headers h{{"Host", "h"}, {"X-A", "1"}};
+  REQUIRE(h.validate());
+  Headers copy = h;
+  CHECK(copy.validated());
+  Headers assigned;
+  assigned = h;
+  CHECK(assigned.validated());
+
+  Headers moved = std::move(h);
+  CHECK(moved.validated());
+  CHECK(moved.size() == 2);
+  CHECK(h.empty());  // NOLINT(bugprone-use-after-move): the documented moved-from state
+  CHECK_FALSE(h.validated());
+
+  Headers target{{"X", "a\r\nEvil: 1"}};
+  target = std::move(moved);
+  CHECK(target.validated());
+  CHECK(target.get("X-A") == "1");
+  CHECK(moved.empty());  // NOLINT(bugprone-use-after-move)
+  CHECK_FALSE(moved.validated());
+}
+
 // The definitions of RFC 9110 §5.6.2 and ASCII case, written out plainly, so
 // the table-driven versions are checked against every byte value.
 namespace {
