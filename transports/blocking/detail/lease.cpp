@@ -21,11 +21,13 @@ Lease::Lease(std::shared_ptr<H2Session> session, bool reused)
       claimed_(true),
       reused_(reused) {}
 
-Lease::~Lease() { (void)release_stream(steady_now()); }
+Lease::~Lease() {
+  if (h2_) (void)release_stream(steady_now());  // HTTP/1.1 leases: nothing to do, and no clock read
+}
 
 Lease& Lease::operator=(Lease&& other) noexcept {
   if (this != &other) {
-    (void)release_stream(steady_now());
+    if (h2_) (void)release_stream(steady_now());
     h1_ = std::move(other.h1_);
     h2_ = std::move(other.h2_);
     stream_ = std::move(other.stream_);
