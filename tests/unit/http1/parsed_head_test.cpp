@@ -323,7 +323,7 @@ TEST_CASE("parse_head agrees with llhttp 8.1 or is stricter (differential)", "[h
   std::mt19937 rng(20261202);
   const std::string base = head_of("HTTP/1.1 200 OK", {"Server: nginx", "Content-Length: 100",
                                                        "Transfer-Encoding: chunked", "Connection: keep-alive"});
-  const std::string alphabet = std::string("aZ09 \t:;,.-+\"()\x7f\x80\xff/", 21) + std::string(1, '\0') + "\x01";
+  const std::string alphabet = std::string("aZ09 \t:;,.-+\"()\x7f\x80\xff/") + std::string(1, '\0') + "\x01";
   for (int i = 0; i < 20000; ++i) {
     std::string head = base;
     const int edits = 1 + static_cast<int>(rng() % 3);
