@@ -1,5 +1,7 @@
 #include "core/decode/detail/zstd_stage.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include <zstd.h>
@@ -25,11 +27,44 @@ Result<void> ZstdStage::feed(Bytes in, Sink& next) {
     }
     out_.resize(kPieceBytes);
   }
+  while (!in.empty() && !ignoring_) {
+    if (!in_frame_) {
+      // A frame starts: its magic number decides whether it is one we take (RFC 8878 §3.1.1, §3.1.2).
+      const std::size_t take = std::min(in.size(), magic_.size() - magic_len_);
+      std::copy_n(in.data(), take, magic_.data() + magic_len_);
+      magic_len_ += take;
+      in = in.subspan(take);
+      if (magic_len_ < magic_.size()) return {};
+      std::uint32_t magic = 0;
+      for (std::size_t i = 0; i < magic_.size(); ++i) magic |= std::to_integer<std::uint32_t>(magic_[i]) << (8 * i);
+      const bool zstd_frame = magic == 0xFD2FB528u;
+      const bool skippable = (magic & 0xFFFFFFF0u) == 0x184D2A50u;
+      magic_len_ = 0;
+      if (!zstd_frame && !skippable) {
+        if (frames_done_ > 0) {  // what follows a complete frame is not another frame: trailing garbage
+          ignoring_ = true;
+          return {};
+        }
+        return fail(ErrorCode::decode_failed, "zstd: not a zstd frame (RFC 8878 magic 0xFD2FB528; legacy formats are refused)");
+      }
+      in_frame_ = true;
+      std::size_t used = 0;
+      if (auto ok = decompress(Bytes(magic_.data(), magic_.size()), next, used); !ok) return ok;
+      continue;
+    }
+    std::size_t used = 0;
+    if (auto ok = decompress(in, next, used); !ok) return ok;
+    in = in.subspan(used);
+  }
+  return {};
+}
+
+Result<void> ZstdStage::decompress(Bytes in, Sink& next, std::size_t& used) {
   ZSTD_inBuffer input{in.data(), in.size(), 0};
   for (;;) {
     ZSTD_outBuffer output{out_.data(), out_.size(), 0};
-    const std::size_t before = input.pos;
     const std::size_t rc = ZSTD_decompressStream(dctx_, &output, &input);
+    used = input.pos;
     if (ZSTD_isError(rc)) {
       const ZSTD_ErrorCode code = ZSTD_getErrorCode(rc);
       if (code == ZSTD_error_frameParameter_windowTooLarge) {
@@ -37,14 +72,8 @@ Result<void> ZstdStage::feed(Bytes in, Sink& next) {
                                                             std::to_string(max_window_log_) +
                                                             " bytes (RFC 9659 limits HTTP to 8 MiB)");
       }
-      if (frames_done_ > 0 && !frame_output_ && output.pos == 0) {
-        // What follows a complete frame is not another frame: trailing garbage, ignored.
-        ignoring_ = true;
-        return {};
-      }
       return fail(ErrorCode::decode_failed, std::string("zstd: ") + ZSTD_getErrorName(rc));
     }
-    if (input.pos > before) in_frame_ = true;
     if (output.pos > 0) {
       frame_output_ = true;
       if (auto ok = next.write(Bytes(out_.data(), output.pos)); !ok) return ok;
@@ -54,8 +83,7 @@ Result<void> ZstdStage::feed(Bytes in, Sink& next) {
       ++frames_done_;
       in_frame_ = false;
       frame_output_ = false;
-      if (input.pos == input.size) return {};
-      continue;
+      return {};
     }
     // Output left room: zstd has consumed all it could and flushed all it had.
     if (input.pos == input.size && output.pos < output.size) return {};
@@ -63,7 +91,9 @@ Result<void> ZstdStage::feed(Bytes in, Sink& next) {
 }
 
 Result<void> ZstdStage::finish() {
-  if (!in_frame_ || ignoring_) return {};
+  if (ignoring_) return {};
+  // A few bytes after a complete frame are trailing garbage; before any frame they are a cut stream.
+  if (!in_frame_ && (magic_len_ == 0 || frames_done_ > 0)) return {};
   return fail(ErrorCode::decode_failed, "zstd: truncated stream (the body ended before the zstd frame did)");
 }
 

@@ -379,3 +379,26 @@ TEST_CASE("ContentDecoder: pieces handed to a Sink never exceed kPieceBytes") {
     CHECK(sink.largest <= kPieceBytes);
   }
 }
+
+TEST_CASE("ContentDecoder: only RFC 8878 zstd frames are taken; libzstd's legacy formats are refused however split") {
+  // Found by the content_decoder fuzzer: a frame with the v0.7 magic (0xFD2FB527) was decoded to
+  // nothing when fed whole and refused when fed a byte at a time.
+  static constexpr char kLegacy[] = "\x27\xb5\x2f\xfd\x04\x58\x10\x00\x00\x00\x14\x02\x00hello ,\xad\xad \xad" "c";
+  const std::string legacy(kLegacy, sizeof kLegacy - 1);
+  for (std::size_t step : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+    auto decoded = decode_all({Coding::zstd}, legacy, step);
+    REQUIRE_FALSE(decoded.has_value());
+    CHECK(decoded.error().code == ErrorCode::decode_failed);
+  }
+  // A cut before the magic is complete is a truncated stream, not an empty body.
+  auto cut = decode_all({Coding::zstd}, std::string("\x28\xb5", 2));
+  REQUIRE_FALSE(cut.has_value());
+  CHECK(cut.error().code == ErrorCode::decode_failed);
+  // Skippable frames (RFC 8878 §3.1.2) are skipped, before and between real frames.
+  const std::string skippable("\x50\x2a\x4d\x18\x03\x00\x00\x00xyz", 11);
+  for (std::size_t step : {std::size_t{0}, std::size_t{1}}) {
+    auto decoded = decode_all({Coding::zstd}, skippable + enc::zstd("abc") + skippable + enc::zstd("def"), step);
+    REQUIRE(decoded.has_value());
+    CHECK(*decoded == "abcdef");
+  }
+}
