@@ -13,8 +13,6 @@
 // Thread safety: none. A channel over a shared machine is used under the transport's lock of it.
 #pragma once
 
-#include <string_view>
-
 #include "core/bytes.hpp"
 #include "core/exchange/request.hpp"
 #include "core/http1/connection.hpp"
@@ -48,9 +46,6 @@ class Channel {
   // The next event of this request's response. Errors: the machine's protocol errors, and for HTTP/2
   // the stream's end without a response (stream_reset, stream_unprocessed, ...).
   virtual Result<http1::Event> next_event() = 0;
-
-  // "HTTP/1.1" or "HTTP/2": what the response's version says it came over.
-  virtual std::string_view protocol() const noexcept = 0;
 };
 
 }  // namespace hipp::exchange

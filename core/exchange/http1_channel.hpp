@@ -19,7 +19,6 @@ class Http1Channel final : public Channel {
   bool has_buffered_input() const noexcept override { return machine_->has_buffered_input(); }
   bool expecting_continue() const noexcept override { return machine_->expecting_continue(); }
   Result<http1::Event> next_event() override { return machine_->next_event(); }
-  std::string_view protocol() const noexcept override { return "HTTP/1.1"; }
 
  private:
   http1::Connection* machine_;

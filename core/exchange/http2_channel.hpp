@@ -34,7 +34,6 @@ class Http2Channel final : public Channel {
   bool has_buffered_input() const noexcept override;
   bool expecting_continue() const noexcept override { return expecting_continue_; }
   Result<http1::Event> next_event() override;
-  std::string_view protocol() const noexcept override { return "HTTP/2"; }
 
   // The stream, once send_request() opened it.
   std::optional<http2::StreamId> stream() const noexcept { return stream_; }

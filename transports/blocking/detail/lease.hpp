@@ -55,8 +55,6 @@ class Lease {
   // The HTTP/1.1 connection (null for HTTP/2), moved out to give it back to the pool.
   std::unique_ptr<PooledConnection> take_http1() noexcept { return std::move(h1_); }
   PooledConnection* http1() noexcept { return h1_.get(); }
-  // The HTTP/2 session (null for HTTP/1.1); release_stream() closes the stream first.
-  const std::shared_ptr<H2Session>& session() const noexcept { return h2_; }
   // HTTP/2: closes the stream (cancelling it if unfinished) and forgets the session. Returns it.
   std::shared_ptr<H2Session> release_stream(TimePoint now) noexcept;
 
