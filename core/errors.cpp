@@ -54,6 +54,8 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::max_retries, ErrorCategory::policy, "max_retries"},
     {ErrorCode::retry_exhausted, ErrorCategory::policy, "retry_exhausted"},
     {ErrorCode::circuit_open, ErrorCategory::policy, "circuit_open"},
+    {ErrorCode::cancelled, ErrorCategory::policy, "cancelled"},
+    {ErrorCode::http_status, ErrorCategory::policy, "http_status"},
     {ErrorCode::tls_failed, ErrorCategory::tls, "tls_failed"},
     {ErrorCode::certificate_verify_failed, ErrorCategory::tls, "certificate_verify_failed"},
     {ErrorCode::public_key_mismatch, ErrorCategory::tls, "public_key_mismatch"},

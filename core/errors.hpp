@@ -79,6 +79,9 @@ enum class ErrorCode {
                             // (detail "redirect loop: ..."); cause = the last error
   retry_exhausted,          // RetryError (hyperhttp's RetryPolicy): failed after >= 1 retry; cause = the original
   circuit_open,             // CircuitBreakerOpen: the host's circuit breaker refuses requests for now
+  cancelled,                // RequestCancelled: the caller cancelled the request (an async operation's
+                            // cancellation slot); never retried, its connection never reused
+  http_status,              // HTTPStatusError: raise_for_status() on a 4xx or 5xx response (never from the exchange)
   // tls
   tls_failed,                 // the TLS handshake or a record failed (curl 35); detail says why
   certificate_verify_failed,  // the peer's certificate was refused (curl 60); detail starts with the reason

@@ -46,7 +46,9 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::pool_closed: return kConnect;
     case ErrorCode::max_retries: return kMaxRedirects;
     case ErrorCode::retry_exhausted: return kReceiveError;  // the CLI uses Hip's Retry; never produced there
-    case ErrorCode::circuit_open: return kConnect;  // curl has no breaker: refused before connecting
+    case ErrorCode::circuit_open: return kConnect;
+    case ErrorCode::cancelled: return kAbortedByCallback;
+    case ErrorCode::http_status: return kHttpError;  // the CLI never cancels; curl 42 if it did  // curl has no breaker: refused before connecting
     case ErrorCode::tls_failed: return kTlsConnect;
     case ErrorCode::certificate_verify_failed: return kPeerFailedVerification;
     case ErrorCode::public_key_mismatch: return kPinnedPublicKeyMismatch;

@@ -26,6 +26,7 @@ enum ExitCode : int {
   kWeirdReply = 8,        // CURLE_WEIRD_SERVER_REPLY
   kHttp2 = 16,            // CURLE_HTTP2: a problem in the HTTP/2 framing layer (or a reset stream)
   kBadContentEncoding = 61,
+  kAbortedByCallback = 42, // CURLE_ABORTED_BY_CALLBACK
 };
 
 // The curl exit code for a core error code alone.

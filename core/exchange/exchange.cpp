@@ -133,7 +133,8 @@ void Exchange::on_connected(Channel& channel, bool reused, TimePoint now) {
 
 void Exchange::on_connect_failed(Error error, TimePoint now) {
   if (!expect(State::connecting, now)) return;
-  if (error.category == ErrorCategory::timeout && error.code != ErrorCode::pool_empty) {
+  if (error.category == ErrorCategory::timeout && error.code != ErrorCode::pool_empty &&
+      error.code != ErrorCode::pool_timeout) {  // the transport knows it waited for the pool, not a connect
     error = attempt_deadlines_->timeout_error(policy::Phase::connect, now);
   }
   handle_attempt_error(std::move(error), now);

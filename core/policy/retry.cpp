@@ -88,6 +88,8 @@ ErrorKind classify(const Error& error, bool request_sent) noexcept {
     case ErrorCode::challenge_too_large:
     case ErrorCode::invalid_set_cookie:  // the jar ignores such a field; never a request's failure
     case ErrorCode::circuit_open:
+    case ErrorCode::cancelled:
+    case ErrorCode::http_status:
     case ErrorCode::pool_timeout:
     case ErrorCode::pool_empty:
     case ErrorCode::pool_closed:

@@ -54,6 +54,8 @@ std::optional<RetryCategory> retry_category(const Error& error) noexcept {
     case ErrorCode::challenge_too_large:
     case ErrorCode::invalid_set_cookie:
     case ErrorCode::circuit_open:
+    case ErrorCode::cancelled:
+    case ErrorCode::http_status:
     case ErrorCode::malformed_response:
     case ErrorCode::header_too_large:
     case ErrorCode::too_many_headers:

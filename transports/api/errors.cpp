@@ -51,6 +51,8 @@ void throw_error(Error error, std::string url) {
     case ErrorCode::max_retries: throw MaxRetryError(std::move(error), std::move(url));
     case ErrorCode::retry_exhausted: throw RetryError(std::move(error), std::move(url));
     case ErrorCode::circuit_open: throw CircuitBreakerOpen(std::move(error), std::move(url));
+    case ErrorCode::cancelled: throw RequestCancelled(std::move(error), std::move(url));
+    case ErrorCode::http_status: throw HTTPStatusError(std::move(error), std::move(url));
     case ErrorCode::tls_failed:
     case ErrorCode::certificate_verify_failed:
     case ErrorCode::public_key_mismatch: throw SSLError(std::move(error), std::move(url));

@@ -67,6 +67,10 @@ HIPP_DECLARE_ERROR(UnrewindableBodyError, HTTPError);
 HIPP_DECLARE_ERROR(SSLError, HTTPError);
 HIPP_DECLARE_ERROR(DecodeError, HTTPError);
 HIPP_DECLARE_ERROR(CircuitBreakerOpen, HTTPError);
+// The caller cancelled the request (the async client's cancellation slots).
+HIPP_DECLARE_ERROR(RequestCancelled, HTTPError);
+// hyperhttp's raise_for_status(): a 4xx or 5xx response.
+HIPP_DECLARE_ERROR(HTTPStatusError, HTTPError);
 
 #undef HIPP_DECLARE_ERROR
 

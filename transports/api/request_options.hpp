@@ -82,6 +82,9 @@ struct RequestOptions {
   // Hip's `redirect`: follow redirects (counted by the retry policy). false
   // returns the 3xx response as it is.
   bool redirect = true;
+  // hyperhttp's per-request follow_redirects (the async client, whose default is its ClientOptions'):
+  // unset, the client's. With a RetryPolicy it sets the policy's follow_redirects for this request.
+  std::optional<bool> follow_redirects{};
   // Unset: the client's auth. A null pointer: no auth for this call.
   std::optional<std::shared_ptr<auth::Auth>> auth{};
   // Cookies for this request only ("name=value; ..." after any Cookie header of `headers`, before the

@@ -1,16 +1,15 @@
-// The blocking transport's clock: std::chrono::steady_clock mapped onto the core's TimePoint.
+// The blocking transport's clock: the shared steady clock, plus sleeping and poll(2) timeouts.
 #pragma once
 
 #include <chrono>
 #include <thread>
 
 #include "core/time.hpp"
+#include "transports/api/steady_clock.hpp"
 
 namespace hipp::blocking {
 
-inline TimePoint steady_now() {
-  return TimePoint(std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now().time_since_epoch()));
-}
+using hipp::steady_now;
 
 // Sleeps until `deadline` (backoff, Retry-After); returns at once for a past one. never() is not slept on.
 inline void sleep_until(TimePoint deadline) {

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "transports/blocking/clock.hpp"
+#include "transports/tls/http1_plaintext.hpp"
 
 namespace hipp::blocking {
 
@@ -37,24 +38,9 @@ Result<void> PooledConnection::receive(TimePoint deadline) {
     return {};
   }
   for (;;) {
-    if (tls->plaintext_available() > 0) {
-      auto buffer = machine.prepare_input(std::min(kReadSize, tls->plaintext_available()));
-      machine.commit_input(tls->read(buffer));
-      return {};
-    }
-    const tls::State state = tls->state();
-    if (state == tls::State::closed) {
-      machine.receive_eof();
-      return {};
-    }
-    if (state == tls::State::truncated) {
-      if (machine.their_state() == http1::TheirState::body) {
-        return fail(ErrorCode::tls_failed, "truncated: the TLS session ended without close_notify inside a body",
-                    ErrorOrigin::remote);
-      }
-      machine.receive_eof();
-      return {};
-    }
+    auto step = tls::deliver_plaintext(*tls, machine, kReadSize);
+    if (!step) return Unexpected{std::move(step).error()};
+    if (*step == tls::PlaintextStep::delivered) return {};
     std::array<std::byte, kReadSize> raw{};
     auto n = socket.read_some(raw, deadline);
     if (!n) return Unexpected{std::move(n).error()};

@@ -23,12 +23,9 @@ Response::~Response() {
 bool Response::complete() const noexcept { return reader_ == nullptr; }
 
 void Response::start_body(bool decode_content, const decode::Limits& limits, bool preload) {
-  if (decode_content && reader_ && headers_.contains("Content-Encoding")) {
-    decoding_ = true;
-    decode_limits_ = limits;
-    // A decoded body is checked complete before its connection goes back to the pool.
-    reader_->keep_at_end = true;
-  }
+  if (reader_) decoder_ = ResponseDecoder(headers_, decode_content, limits);
+  // A decoded body is checked complete before its connection goes back to the pool.
+  if (decoder_.active()) reader_->keep_at_end = true;
   if (preload) data();
 }
 
@@ -39,7 +36,7 @@ void Response::fail_body(Error error) {
 }
 
 bool Response::pull_into(std::string& out) {
-  if (!decoding_) {
+  if (!decoder_.active()) {
     const std::size_t before = out.size();
     const bool more = detail::PoolState::pull_body(*reader_, url_, out);
     bytes_read_ += out.size() - before;
@@ -49,19 +46,9 @@ bool Response::pull_into(std::string& out) {
   encoded_.clear();
   const bool more = detail::PoolState::pull_body(*reader_, url_, encoded_);
   bytes_read_ += encoded_.size();
-  if (!encoded_.empty()) {
-    // Made on the first encoded byte, so a HEAD, 204 or 304 with an unknown Content-Encoding is no error.
-    if (!decoder_) {
-      auto made = decode::ContentDecoder::for_headers(headers_, decode_limits_);
-      if (!made) fail_body(std::move(made).error());
-      decoder_.emplace(std::move(*made));
-    }
-    if (auto ok = decoder_->feed(as_bytes(encoded_), out); !ok) fail_body(std::move(ok).error());
-  }
+  if (auto ok = decoder_.feed(headers_, as_bytes(encoded_), out); !ok) fail_body(std::move(ok).error());
   if (more) return true;
-  if (decoder_) {
-    if (auto ok = decoder_->finish(); !ok) fail_body(std::move(ok).error());
-  }
+  if (auto ok = decoder_.finish(); !ok) fail_body(std::move(ok).error());
   reader_->pool->release(std::move(reader_->lease), reader_->keepalive_hint);
   reader_.reset();
   return false;

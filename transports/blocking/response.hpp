@@ -25,11 +25,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/decode/content_decoder.hpp"
 #include "core/decode/limits.hpp"
 #include "core/message/headers.hpp"
 #include "core/exchange/exchange.hpp"
 #include "core/policy/timeout.hpp"
+#include "transports/api/response_decoder.hpp"
 
 namespace hipp::blocking {
 
@@ -74,7 +74,7 @@ class Response {
   std::size_t tell() const noexcept { return bytes_read_; }
   // Whether the body is being decoded: decode_content was asked for and the response has a
   // Content-Encoding.
-  bool decoding() const noexcept { return decoding_; }
+  bool decoding() const noexcept { return decoder_.active(); }
 
   // Gives the connection back to the pool now (Hip's release_conn()).
   void release_conn();
@@ -137,9 +137,7 @@ class Response {
   std::string body_;  // received but not yet handed out by read(); all of it for data()
   std::size_t bytes_read_ = 0;
   std::unique_ptr<detail::BodyReader> reader_;  // null once the body is complete
-  bool decoding_ = false;
-  decode::Limits decode_limits_{};
-  std::optional<decode::ContentDecoder> decoder_;  // made when the first encoded byte arrives
+  ResponseDecoder decoder_;
   std::string encoded_;                            // scratch for one encoded piece, reused
 };
 
