@@ -12,6 +12,17 @@ Result<void> ResponseDecoder::feed(const Headers& headers, Bytes encoded, std::s
   return decoder_->feed(encoded, out);
 }
 
+Result<void> ResponseDecoder::decode_whole(const Headers& headers, bool decode_content, const decode::Limits& limits,
+                                           std::string& body) {
+  ResponseDecoder decoder(headers, decode_content, limits);
+  if (!decoder.active()) return {};
+  std::string decoded;
+  if (auto ok = decoder.feed(headers, as_bytes(body), decoded); !ok) return ok;
+  if (auto ok = decoder.finish(); !ok) return ok;
+  body.swap(decoded);
+  return {};
+}
+
 Result<void> ResponseDecoder::finish() {
   if (!decoder_) return {};
   return decoder_->finish();

@@ -22,6 +22,10 @@ class ResponseDecoder {
   ResponseDecoder(const Headers& headers, bool decode_content, const decode::Limits& limits)
       : active_(decode_content && headers.contains("Content-Encoding")), limits_(limits) {}
 
+  // A body received whole (the mock transport's): decoded in place when decoding applies.
+  static Result<void> decode_whole(const Headers& headers, bool decode_content, const decode::Limits& limits,
+                                   std::string& body);
+
   // Whether the body's bytes are decoded before the caller sees them.
   bool active() const noexcept { return active_; }
 

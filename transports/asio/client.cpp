@@ -166,14 +166,10 @@ asio::awaitable<Response> Client::send_mock(PreparedExchange prepared, bool deco
   if (outcome.error) throw_error(std::move(*outcome.error), url);
   Response r;
   fill_head(r, *outcome.response, std::move(url), ex.decisions(), transport.clock().now() - started);
-  ResponseDecoder decoder(r.headers_, decode_content, options_.decode_limits);
   r.bytes_read_ = outcome.body.size();
-  if (decoder.active()) {
-    auto ok = decoder.feed(r.headers_, as_bytes(outcome.body), r.body_);
-    if (ok) ok = decoder.finish();
-    if (!ok) throw_error(std::move(ok).error(), r.url_);
-  } else {
-    r.body_ = std::move(outcome.body);
+  r.body_ = std::move(outcome.body);
+  if (auto ok = ResponseDecoder::decode_whole(r.headers_, decode_content, options_.decode_limits, r.body_); !ok) {
+    throw_error(std::move(ok).error(), r.url_);
   }
   co_return r;
 }

@@ -4,6 +4,7 @@
 
 #include "core/body/json.hpp"
 #include "transports/api/errors.hpp"
+#include "transports/api/response_decoder.hpp"
 
 namespace hipp::mock {
 
@@ -42,6 +43,7 @@ MockResponse MockClient::request(std::string_view method, std::string_view url, 
   };
   context.unix_now = transport_.clock().unix_now();
   context.cookies = cookies_;
+  const bool decode_content = options.decode_content;
   auto prepared = prepare_exchange(method, url, std::move(options), defaults_, std::move(context));
   if (!prepared) throw_error(std::move(prepared).error(), std::string(url));
 
@@ -59,7 +61,11 @@ MockResponse MockClient::request(std::string_view method, std::string_view url, 
   r.reason = std::move(fr.head.reason);
   r.version = "HTTP/" + std::to_string(fr.head.version_major) + "." + std::to_string(fr.head.version_minor);
   r.headers = std::move(fr.head.headers);
+  // Hip's decode_content, as the real clients: a Content-Encoding is undone within the decode limits.
   r.body = std::move(outcome.body);
+  if (auto ok = ResponseDecoder::decode_whole(r.headers, decode_content, options_.decode_limits, r.body); !ok) {
+    throw_error(std::move(ok).error(), final_url);
+  }
   r.url = final_url;
   r.history = std::move(fr.history);
   r.decisions = ex.decisions();

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/decode/limits.hpp"
 #include "core/exchange/exchange.hpp"
 #include "transports/api/exchange_setup.hpp"
 #include "transports/api/shared_cookie_jar.hpp"
@@ -31,6 +32,9 @@ struct MockClientOptions {
   // As PoolManagerOptions::cookies: unset, a fresh jar of the client's own (expiry runs on the virtual
   // clock's unix_now); null: no jar.
   std::optional<std::shared_ptr<SharedCookieJar>> cookies{};
+  // As PoolManagerOptions::decode_limits: bodies with a Content-Encoding are decoded (unless the request's
+  // decode_content is false) within these.
+  decode::Limits decode_limits{};
 };
 
 struct MockResponse {
@@ -38,7 +42,7 @@ struct MockResponse {
   std::string reason;
   std::string version;
   Headers headers;
-  std::string body;
+  std::string body;                                 // decoded unless the request's decode_content is false
   std::string url;                                  // final URL
   std::vector<policy::RequestHistory> history;      // earlier attempts and redirect hops
   std::vector<exchange::Decision> decisions;        // why it went the way it did
