@@ -3,6 +3,7 @@
 // requests without leaking descriptors.
 #include <catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -10,6 +11,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <asio/strand.hpp>
 
 #include "tests/asio/run_async.hpp"
 #include "tests/support/nginx_fixture.hpp"
@@ -258,4 +260,25 @@ TEST_CASE("async: 1,000 concurrent requests finish and leak no descriptor", "[as
     CHECK(total <= 64);
   }
   CHECK(open_descriptors() == before);
+}
+
+TEST_CASE("async on an io_context run by two threads: the client on a strand", "[asio][threads]") {
+  asio::io_context io(2);
+  auto strand = asio::make_strand(io);
+  async::Client client(strand, {.max_connections = 8});
+  std::atomic<int> done{0};
+  for (int i = 0; i < 200; ++i) {
+    asio::co_spawn(
+        strand,
+        [&]() -> asio::awaitable<void> {
+          async::Response r = co_await client.stream("GET", nginx().url("/small"));
+          (void)co_await r.aread();
+          if (r.content().size() == NginxFixture::small_size) ++done;
+        },
+        asio::detached);
+  }
+  std::thread second([&] { io.run(); });
+  io.run();
+  second.join();
+  CHECK(done == 200);
 }
