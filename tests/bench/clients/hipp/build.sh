@@ -8,6 +8,6 @@ BUILD=${BUILD:?BUILD is set by the harness}
 mkdir -p "$BUILD"
 "$ROOT/scripts/bootstrap"
 [ -f "$ROOT/build-bench/build.ninja" ] || meson setup "$ROOT/build-bench" "$ROOT" -Dbuildtype=release -Dtests=false >/dev/null
-ninja -C "$ROOT/build-bench" tests/bench/hipp_bench >/dev/null
-cp "$ROOT/build-bench/tests/bench/hipp_bench" "$BUILD/hipp_bench"
+ninja -C "$ROOT/build-bench" tests/bench/hipp_bench tests/bench/hipp_async_bench >/dev/null
+cp "$ROOT/build-bench/tests/bench/hipp_bench" "$ROOT/build-bench/tests/bench/hipp_async_bench" "$BUILD/"
 echo "hipp_bench: built from $ROOT"
