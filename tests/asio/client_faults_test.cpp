@@ -120,6 +120,17 @@ TEST_CASE("async cancellation at each step closes the connection and throws Requ
     CHECK_THROWS_AS(std::rethrow_exception(e), hipp::RequestCancelled);
     CHECK(client.get_pool_stats().begin()->second.total == 0);
   }
+  SECTION("connecting") {
+    asio::io_context io;
+    asio::ip::tcp::acceptor hole(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    hole.listen(0);
+    asio::ip::tcp::socket filler(io);
+    filler.connect(hole.local_endpoint());  // the queue is full: the next SYN goes unanswered
+    async::Client client(io.get_executor());
+    auto e = run_and_cancel(io, client.get("http://127.0.0.1:" + std::to_string(hole.local_endpoint().port()) + "/"), 100ms);
+    REQUIRE(e);
+    CHECK_THROWS_AS(std::rethrow_exception(e), hipp::RequestCancelled);
+  }
   SECTION("waiting for a pool slot") {
     ScriptedServer server({{step::read_request(), step::send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"), step::sleep(2s)}});
     asio::io_context io;
@@ -160,4 +171,60 @@ TEST_CASE("async client over the mock transport (ClientOptions::transport)", "[a
   CHECK(r.json()[0]["name"] == "alice");
   REQUIRE(mock.requests().size() == 1);
   CHECK(mock.requests()[0].method == "GET");
+}
+
+TEST_CASE("async happy eyeballs: a black-holed first address costs the attempt delay, not the timeout",
+          "[asio][connect]") {
+  // A black hole on loopback: a listener with a backlog of 0 whose accept queue one connection already
+  // fills; Linux drops further SYNs to it, so a connect there neither completes nor fails in time.
+  asio::io_context io;
+  asio::ip::tcp::acceptor hole(io);
+  const asio::ip::tcp::endpoint loopback(asio::ip::make_address("127.0.0.1"), 0);
+  hole.open(loopback.protocol());
+  hole.bind(loopback);
+  hole.listen(0);
+  asio::ip::tcp::socket filler(io);
+  filler.connect(hole.local_endpoint());
+
+  ScriptedServer server({{step::read_request(), step::send(kOk)}});
+  const asio::ip::tcp::endpoint good(asio::ip::make_address("127.0.0.1"), server.port());
+  const asio::ip::tcp::endpoint black = hole.local_endpoint();
+  int resolved = 0;
+  async::ClientOptions o;
+  o.happy_eyeballs_delay = 200ms;
+  o.timeout = hipp::Timeout{.connect = 10s};
+  o.connect_timeout = 10s;
+  o.resolver = [&](std::string, std::uint16_t) -> asio::awaitable<hipp::Result<std::vector<asio::ip::tcp::endpoint>>> {
+    ++resolved;
+    co_return std::vector<asio::ip::tcp::endpoint>{black, good};
+  };
+  async::Client client(io.get_executor(), o);
+  const auto started = std::chrono::steady_clock::now();
+  async::Response r = run_async(io, client.get("http://dual-stack.test:" + std::to_string(server.port()) + "/"));
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(r.content() == "ok");
+  CHECK(resolved == 1);
+  CHECK(took >= 200ms);
+  CHECK(took < 2s);
+}
+
+TEST_CASE("async: when every address fails the error names them", "[asio][connect]") {
+  std::uint16_t port = 0;
+  {
+    ScriptedServer gone(std::vector<hipp::test::Script>{});
+    port = gone.port();
+  }
+  asio::io_context io;
+  async::ClientOptions o;
+  const asio::ip::tcp::endpoint refused(asio::ip::make_address("127.0.0.1"), port);
+  o.resolver = [&](std::string, std::uint16_t) -> asio::awaitable<hipp::Result<std::vector<asio::ip::tcp::endpoint>>> {
+    co_return std::vector<asio::ip::tcp::endpoint>{refused, refused};
+  };
+  async::Client client(io.get_executor(), o);
+  try {
+    (void)run_async(io, client.get("http://nowhere.test/"));
+    FAIL("expected NewConnectionError");
+  } catch (const hipp::NewConnectionError& e) {
+    CHECK(std::string(e.what()).find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
+  }
 }

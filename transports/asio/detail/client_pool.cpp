@@ -169,6 +169,12 @@ asio::awaitable<Result<Lease>> ClientPool::checkout(const exchange::OpenConnecti
     if (closed_) co_return fail(ErrorCode::pool_closed, "the client is closed");
     if (h2) {
       if (Lease stream = claim_h2_stream(want.key)) co_return stream;
+      // A connection to this origin is being opened and may speak HTTP/2: wait for it rather than open a
+      // second one that would carry a single stream (hyperhttp shares one connection per h2 origin).
+      if (auto opening = h2_opening_.find(want.key); opening != h2_opening_.end()) {
+        if (auto ok = co_await wait_for_h2_opening(opening->second, want); !ok) co_return Unexpected{std::move(ok).error()};
+        continue;
+      }
     }
     // Nobody overtakes a waiter: with requests queued, a newcomer queues too, even for an idle connection.
     const bool reusable_idle = has_idle(want.key) && (place.ticket || budget_.waiting() == 0);
@@ -225,8 +231,41 @@ asio::awaitable<Result<Lease>> ClientPool::checkout(const exchange::OpenConnecti
   }
 }
 
+asio::awaitable<Result<void>> ClientPool::wait_for_h2_opening(H2Opening& opening, const exchange::OpenConnection& want) {
+  asio::steady_timer timer(strand_);
+  timer.expires_at(to_steady(want.pool_deadline));
+  opening.waiters.push_back(&timer);
+  std::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  // The opener erased the whole entry (and this waiter with it) when it woke us; otherwise remove ourselves.
+  if (auto it = h2_opening_.find(want.key); it != h2_opening_.end()) {
+    auto& w = it->second.waiters;
+    w.erase(std::remove(w.begin(), w.end(), &timer), w.end());
+  }
+  if (!ec) co_return fail(ErrorCode::pool_timeout, "the HTTP/2 connection to " + want.key.to_string() + " was not ready within the pool timeout");
+  if (!timer_woken_.erase(&timer)) co_return fail(ErrorCode::cancelled, "waiting for a connection cancelled");
+  co_return Result<void>{};
+}
+
 asio::awaitable<Result<Lease>> ClientPool::open(pool::ConnectionId id, std::shared_ptr<void> slot,
                                                 const exchange::OpenConnection& want) {
+  // While this connection is being opened, other requests to an HTTP/2-capable origin wait for it
+  // (checkout), and are woken however the opening ends: connected, failed, or cancelled.
+  struct OpeningMark {
+    ClientPool& pool;
+    const pool::PoolKey* key = nullptr;
+    ~OpeningMark() {
+      if (!key) return;
+      auto it = pool.h2_opening_.find(*key);
+      if (it == pool.h2_opening_.end()) return;
+      for (asio::steady_timer* t : it->second.waiters) {
+        pool.timer_woken_.insert(t);
+        t->cancel();
+      }
+      pool.h2_opening_.erase(it);
+    }
+  } mark{*this};
+  if (wants_http2(want.key) && h2_opening_.emplace(want.key, H2Opening{}).second) mark.key = &want.key;
   Result<std::unique_ptr<Stream>> made = co_await [&]() -> asio::awaitable<Result<std::unique_ptr<Stream>>> {
     auto socket = co_await connect_tcp(strand_, want.host, want.port, want.connect_deadline,
                                        options_.happy_eyeballs_delay, options_.resolver);

@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <asio/any_io_executor.hpp>
@@ -89,6 +90,11 @@ class ClientPool : public std::enable_shared_from_this<ClientPool> {
     bool granted = false;  // a slot was given to it
     bool nudged = false;   // a connection went idle: it should look again
   };
+  // The requests waiting for a connection to an HTTP/2-capable origin that is being opened.
+  struct H2Opening {
+    std::vector<asio::steady_timer*> waiters;
+  };
+  asio::awaitable<Result<void>> wait_for_h2_opening(H2Opening& opening, const exchange::OpenConnection& want);
   bool wants_http2(const pool::PoolKey& key) const noexcept;
   Lease claim_h2_stream(const pool::PoolKey& key);
   void retire_h2(const std::shared_ptr<H2Connection>& connection);
@@ -116,6 +122,8 @@ class ClientPool : public std::enable_shared_from_this<ClientPool> {
   std::vector<std::unique_ptr<Http1Connection>> idle_;  // in release order: the front is the least recent
   std::vector<std::shared_ptr<H2Connection>> h2_;
   std::unordered_map<pool::ConnectionBudget::Ticket, Waiter*> waiters_;
+  std::unordered_map<pool::PoolKey, H2Opening> h2_opening_;
+  std::unordered_set<asio::steady_timer*> timer_woken_;  // waiters on h2_opening_ woken by the opener
   std::shared_ptr<const tls::ClientContext> tls_context_;
   bool closed_ = false;
 };

@@ -8,52 +8,10 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "core/connect/happy_eyeballs.hpp"
 #include "transports/api/steady_clock.hpp"
 
 namespace hipp::async::detail {
-
-namespace {
-
-std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
-  const auto a = e.address();
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(e.port());
-}
-
-// One connect attempt, bounded by `deadline`. Errors: connect_failed, connect_timeout, cancelled.
-asio::awaitable<Result<asio::ip::tcp::socket>> connect_one(asio::any_io_executor executor,
-                                                           const asio::ip::tcp::endpoint& endpoint,
-                                                           TimePoint deadline) {
-  asio::ip::tcp::socket socket(executor);
-  asio::steady_timer timer(executor);
-  // `done` tells a timer handler that ran late (its wait completed just as the connect did) to leave
-  // the socket alone: by then this frame may be gone.
-  struct Watch {
-    bool fired = false;
-    bool done = false;
-  };
-  auto watch = std::make_shared<Watch>();
-  if (!deadline.is_never()) {
-    timer.expires_at(to_steady(deadline));
-    timer.async_wait([&socket, watch](const std::error_code& ec) {
-      if (ec || watch->done) return;
-      watch->fired = true;
-      std::error_code ignored;
-      socket.cancel(ignored);
-    });
-  }
-  std::error_code ec;
-  co_await socket.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
-  watch->done = true;
-  timer.cancel();
-  const bool fired = watch->fired;
-  if (fired) co_return fail(ErrorCode::connect_timeout, "connect to " + endpoint_text(endpoint) + " did not complete before the connect deadline");
-  if (ec == asio::error::operation_aborted) co_return fail(ErrorCode::cancelled, "connect cancelled");
-  if (ec) co_return fail(ErrorCode::connect_failed, endpoint_text(endpoint) + ": " + ec.message());
-  socket.set_option(asio::ip::tcp::no_delay(true), ec);
-  co_return std::move(socket);
-}
-
-}  // namespace
 
 asio::awaitable<Result<std::vector<asio::ip::tcp::endpoint>>> resolve(asio::any_io_executor executor,
                                                                       const std::string& host, std::uint16_t port,
@@ -72,21 +30,98 @@ asio::awaitable<Result<std::vector<asio::ip::tcp::endpoint>>> resolve(asio::any_
   co_return out;
 }
 
+namespace {
+
+connect::Address to_address(const asio::ip::tcp::endpoint& e) {
+  const auto a = e.address();
+  return connect::Address{a.to_string(), a.is_v6() ? connect::AddressFamily::v6 : connect::AddressFamily::v4, e.port()};
+}
+
+// The attempts of one connect, shared with their completion handlers: a handler that runs after the
+// connect is decided (a cancelled loser) still finds its socket and its slot here.
+struct Race {
+  explicit Race(asio::any_io_executor executor) : wake(executor) {}
+  struct Done {
+    std::size_t index;
+    std::error_code ec;
+  };
+  std::vector<std::unique_ptr<asio::ip::tcp::socket>> sockets;  // by attempt index
+  std::vector<Done> done;                                       // completions not yet reported
+  asio::steady_timer wake;                                      // the schedule's next time; cancelled by a completion
+
+  void close(std::size_t index) {
+    if (index < sockets.size() && sockets[index]) {
+      std::error_code ignored;
+      sockets[index]->close(ignored);
+    }
+  }
+  void close_all() {
+    for (std::size_t i = 0; i < sockets.size(); ++i) close(i);
+  }
+};
+
+}  // namespace
+
 asio::awaitable<Result<asio::ip::tcp::socket>> connect_tcp(asio::any_io_executor executor, const std::string& host,
                                                            std::uint16_t port, TimePoint deadline,
                                                            Duration attempt_delay, const Resolver& resolver) {
-  (void)attempt_delay;
   auto endpoints = co_await resolve(executor, host, port, resolver);
   if (!endpoints) co_return Unexpected{std::move(endpoints).error()};
-  Error last = make_error(ErrorCode::connect_failed, "no address for '" + host + "'");
-  for (const auto& endpoint : *endpoints) {
-    auto socket = co_await connect_one(executor, endpoint, deadline);
-    if (socket) co_return socket;
-    last = std::move(socket).error();
-    if (last.code == ErrorCode::connect_timeout || last.code == ErrorCode::cancelled) break;
+  std::vector<connect::Address> addresses;
+  for (const auto& e : *endpoints) addresses.push_back(to_address(e));
+  // The schedule is the core's (RFC 8305); this loop only starts the connects it names and reports back.
+  connect::HappyEyeballs schedule(host, port, std::move(addresses),
+                                  connect::HappyEyeballsOptions{.attempt_delay = attempt_delay, .deadline = deadline});
+  auto race = std::make_shared<Race>(executor);
+  for (;;) {
+    const connect::ConnectStep step = schedule.next_step(steady_now());
+    if (auto* start = std::get_if<connect::StartAttempt>(&step)) {
+      if (race->sockets.size() <= start->index) race->sockets.resize(start->index + 1);
+      race->sockets[start->index] = std::make_unique<asio::ip::tcp::socket>(executor);
+      std::error_code ec;
+      const auto address = asio::ip::make_address(start->address.ip, ec);
+      if (ec) {
+        (void)schedule.on_attempt_failed(start->index, make_error(ErrorCode::connect_failed, ec.message()), steady_now());
+        continue;
+      }
+      race->sockets[start->index]->async_connect(
+          asio::ip::tcp::endpoint(address, start->address.port), [race, index = start->index](const std::error_code& e) {
+            race->done.push_back({index, e});
+            race->wake.cancel();
+          });
+      continue;
+    }
+    if (auto* won = std::get_if<connect::Connected>(&step)) {
+      for (auto i : won->cancel) race->close(i);
+      asio::ip::tcp::socket socket = std::move(*race->sockets[won->index]);
+      std::error_code ignored;
+      socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+      co_return std::move(socket);
+    }
+    if (auto* failed = std::get_if<connect::Failed>(&step)) {
+      race->close_all();
+      co_return Unexpected{failed->error};
+    }
+    // WaitUntil: the next start or the deadline, unless an attempt completes first.
+    if (race->done.empty()) {
+      race->wake.expires_at(to_steady(std::get<connect::WaitUntil>(step).at));
+      std::error_code ec;
+      co_await race->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::operation_aborted && race->done.empty()) {
+        race->close_all();  // not a completion: the caller cancelled
+        co_return fail(ErrorCode::cancelled, "connect to " + host + " cancelled");
+      }
+    }
+    std::vector<Race::Done> done;
+    done.swap(race->done);
+    for (const auto& d : done) {
+      if (!d.ec) {
+        (void)schedule.on_attempt_connected(d.index, steady_now());
+      } else {
+        (void)schedule.on_attempt_failed(d.index, make_error(ErrorCode::connect_failed, d.ec.message()), steady_now());
+      }
+    }
   }
-  last.detail = "failed to connect to " + host + " port " + std::to_string(port) + ": " + last.detail;
-  co_return Unexpected{std::move(last)};
 }
 
 }  // namespace hipp::async::detail
