@@ -25,6 +25,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/connect/dns_cache.hpp"
+#include "core/connect/happy_eyeballs.hpp"
 #include "core/decode/limits.hpp"
 #include "core/http1/connection.hpp"
 #include "core/http2/connection.hpp"
@@ -70,6 +72,14 @@ struct PoolManagerOptions {
   // cert_file / key_file / key_password, assert_fingerprint; verify = false only when asked.
   tls::ClientConfig tls{};
   std::optional<Duration> keepalive_expiry{};// idle connections older than this are closed, not reused
+  // hyperhttp's happy_eyeballs_delay (RFC 8305): a host's addresses are tried IPv6 first, families
+  // interleaved, each next one this long after the previous started (at once when one fails), and the
+  // first to connect wins. Zero races every address at once. The connect timeout covers them all.
+  Duration happy_eyeballs_delay = connect::HappyEyeballsOptions{}.attempt_delay;
+  // The manager's DNS cache: resolved addresses are reused for at most max_ttl (60 s; getaddrinfo gives no
+  // TTL), for at most `capacity` host:port pairs, and forgotten when every address failed. max_ttl = 0:
+  // resolve for every new connection.
+  connect::DnsCacheOptions dns_cache{};
   http1::Limits limits{};                    // bounds on what a server can make us buffer
   // hyperhttp's http2: offer HTTP/2 by ALPN on https (falling back to HTTP/1.1 when the server does not
   // choose it). One HTTP/2 connection per origin then carries every concurrent request to it, up to the

@@ -54,6 +54,7 @@ PoolState::PoolState(PoolManagerOptions options)
     : options_(std::move(options)),
       defaults_{options_.headers, options_.timeout, RetryTemplate(options_.retries), options_.auth, options_.telemetry},
       pools_(pool::PoolConfig{options_.maxsize, options_.block, options_.keepalive_expiry}, options_.num_pools),
+      dns_cache_(options_.dns_cache),
       hooks_(options_.event_hooks) {
   if (options_.circuit_breaker) {
     auto gate = SharedCircuitGate::create(*options_.circuit_breaker);
@@ -318,7 +319,8 @@ Result<Lease> PoolState::open(pool::ConnectionId id, const exchange::OpenConnect
   c->key = want.key;
   c->machine = http1::Connection(options_.limits);
   Result<void> connected = [&]() -> Result<void> {
-    auto socket = tcp_connect(want.host, want.port, want.connect_deadline);
+    auto socket = tcp_connect(want.host, want.port, want.connect_deadline,
+                              {.happy_eyeballs_delay = options_.happy_eyeballs_delay, .dns_cache = &dns_cache_});
     if (!socket) return Unexpected{std::move(socket).error()};
     c->socket = std::move(*socket);
     trace(options_.trace, TraceKind::connected, [&] { return c->socket.peer_address(); });

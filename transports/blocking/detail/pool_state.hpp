@@ -19,6 +19,7 @@
 #include "core/pool/pool_set.hpp"
 #include "transports/api/client_policies.hpp"
 #include "transports/api/exchange_setup.hpp"
+#include "transports/api/shared_dns_cache.hpp"
 #include "transports/blocking/detail/h2_session.hpp"
 #include "transports/blocking/detail/lease.hpp"
 #include "transports/blocking/pool_manager.hpp"
@@ -118,6 +119,8 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   std::unordered_map<pool::WaitTicket, Grant> grants_;
   bool closed_ = false;
   std::shared_ptr<SharedCircuitGate> circuit_;
+  // Has a lock of its own: lookups must not wait for the pool's bookkeeping, nor it for a resolver.
+  SharedDnsCache dns_cache_;
   std::mutex tls_mutex_;
   std::shared_ptr<const tls::ClientContext> tls_context_;
   std::mutex auth_mutex_;
