@@ -228,3 +228,21 @@ TEST_CASE("async: when every address fails the error names them", "[asio][connec
     CHECK(std::string(e.what()).find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
   }
 }
+
+TEST_CASE("async DNS cache: a name is resolved once while its entry lives", "[asio][connect]") {
+  ScriptedServer server({{step::read_request(), step::send(kOk)}, {step::read_request(), step::send(kOk)}});
+  asio::io_context io;
+  int resolved = 0;
+  async::ClientOptions o;
+  o.max_keepalive_connections = 0;  // every request connects (and so looks the name up) again
+  o.resolver = [&](std::string, std::uint16_t) -> asio::awaitable<hipp::Result<std::vector<asio::ip::tcp::endpoint>>> {
+    ++resolved;
+    co_return std::vector<asio::ip::tcp::endpoint>{
+        asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port())};
+  };
+  async::Client client(io.get_executor(), o);
+  const std::string url = "http://cached.test:" + std::to_string(server.port()) + "/";
+  CHECK(run_async(io, client.get(url)).content() == "ok");
+  CHECK(run_async(io, client.get(url)).content() == "ok");
+  CHECK(resolved == 1);
+}

@@ -43,6 +43,7 @@ detail::PoolOptions pool_options(const ClientOptions& o) {
   p.tls = o.tls;
   p.happy_eyeballs_delay = o.happy_eyeballs_delay;
   p.resolver = o.resolver;
+  p.dns_cache = o.dns_cache;
   return p;
 }
 

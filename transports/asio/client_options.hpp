@@ -50,6 +50,9 @@ struct ClientOptions {
   Duration happy_eyeballs_delay = std::chrono::milliseconds(250);
   // Resolves names (IP literals never reach it); unset: asio's resolver. Tests inject addresses here.
   Resolver resolver{};
+  // Resolved names are kept at most max_ttl (getaddrinfo gives no TTL), capacity entries, LRU; forgotten
+  // when every address of an entry failed. max_ttl 0 turns the cache off.
+  connect::DnsCacheOptions dns_cache{};
   bool follow_redirects = false;
   int max_redirects = 20;
   // The client's retry policy: hyperhttp's RetryPolicy (its follow_redirects and max_redirects are taken

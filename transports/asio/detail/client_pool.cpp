@@ -21,7 +21,8 @@ ClientPool::ClientPool(asio::any_io_executor strand, PoolOptions options)
              // Idle connections are what a pool holds; an origin's pool is dropped only when the budget
              // is the limit, so keep as many pools as connections may exist.
              std::max<std::size_t>(options_.max_connections, 1)),
-      budget_(options_.max_connections) {}
+      budget_(options_.max_connections),
+      dns_(options_.dns_cache) {}
 
 ClientPool::~ClientPool() {
   closed_ = true;
@@ -268,7 +269,7 @@ asio::awaitable<Result<Lease>> ClientPool::open(pool::ConnectionId id, std::shar
   if (wants_http2(want.key) && h2_opening_.emplace(want.key, H2Opening{}).second) mark.key = &want.key;
   Result<std::unique_ptr<Stream>> made = co_await [&]() -> asio::awaitable<Result<std::unique_ptr<Stream>>> {
     auto socket = co_await connect_tcp(strand_, want.host, want.port, want.connect_deadline,
-                                       options_.happy_eyeballs_delay, options_.resolver);
+                                       options_.happy_eyeballs_delay, options_.resolver, &dns_);
     if (!socket) co_return Unexpected{std::move(socket).error()};
     auto stream = std::make_unique<Stream>(std::move(*socket));
     if (want.key.scheme == "https") {

@@ -54,6 +54,7 @@ struct PoolOptions {
   tls::ClientConfig tls{};
   Duration happy_eyeballs_delay = std::chrono::milliseconds(250);
   Resolver resolver{};  // unset: numeric hosts as they are, names through asio's resolver
+  connect::DnsCacheOptions dns_cache{};
 };
 
 struct PoolStatsEntry {
@@ -125,6 +126,7 @@ class ClientPool : public std::enable_shared_from_this<ClientPool> {
   std::unordered_map<pool::PoolKey, H2Opening> h2_opening_;
   std::unordered_set<asio::steady_timer*> timer_woken_;  // waiters on h2_opening_ woken by the opener
   std::shared_ptr<const tls::ClientContext> tls_context_;
+  connect::DnsCache dns_;
   bool closed_ = false;
 };
 

@@ -64,11 +64,20 @@ struct Race {
 
 asio::awaitable<Result<asio::ip::tcp::socket>> connect_tcp(asio::any_io_executor executor, const std::string& host,
                                                            std::uint16_t port, TimePoint deadline,
-                                                           Duration attempt_delay, const Resolver& resolver) {
-  auto endpoints = co_await resolve(executor, host, port, resolver);
-  if (!endpoints) co_return Unexpected{std::move(endpoints).error()};
+                                                           Duration attempt_delay, const Resolver& resolver,
+                                                           connect::DnsCache* cache) {
+  std::error_code not_literal;
+  (void)asio::ip::make_address(host, not_literal);
+  if (!not_literal) cache = nullptr;  // an IP literal needs no resolving, hence no caching
   std::vector<connect::Address> addresses;
-  for (const auto& e : *endpoints) addresses.push_back(to_address(e));
+  if (auto hit = cache ? cache->lookup(host, port, steady_now()) : std::nullopt) {
+    addresses = std::move(*hit);
+  } else {
+    auto endpoints = co_await resolve(executor, host, port, resolver);
+    if (!endpoints) co_return Unexpected{std::move(endpoints).error()};
+    for (const auto& e : *endpoints) addresses.push_back(to_address(e));
+    if (cache) cache->store(host, port, addresses, steady_now());
+  }
   // The schedule is the core's (RFC 8305); this loop only starts the connects it names and reports back.
   connect::HappyEyeballs schedule(host, port, std::move(addresses),
                                   connect::HappyEyeballsOptions{.attempt_delay = attempt_delay, .deadline = deadline});
@@ -100,6 +109,7 @@ asio::awaitable<Result<asio::ip::tcp::socket>> connect_tcp(asio::any_io_executor
     }
     if (auto* failed = std::get_if<connect::Failed>(&step)) {
       race->close_all();
+      if (cache) cache->forget(host, port);  // stale addresses, perhaps: resolve afresh next time
       co_return Unexpected{failed->error};
     }
     // WaitUntil: the next start or the deadline, unless an attempt completes first.

@@ -10,6 +10,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
 
+#include "core/connect/dns_cache.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 
@@ -27,11 +28,13 @@ asio::awaitable<Result<std::vector<asio::ip::tcp::endpoint>>> resolve(asio::any_
                                                                       const Resolver& resolver);
 
 // A TCP connection to host:port with TCP_NODELAY set, made before `deadline`: the addresses are tried
-// as RFC 8305 schedules them (a second attempt starts `attempt_delay` after the first unless it failed
-// sooner). Errors: resolve_failed, connect_failed (every address failed; the detail names them),
-// connect_timeout, cancelled.
+// as core/connect's HappyEyeballs schedules them (RFC 8305: a next attempt starts `attempt_delay` after the
+// previous one unless it failed sooner). A name is looked up in `cache` first (when given) and stored
+// there after resolving; when every address fails the entry is forgotten. Errors: resolve_failed,
+// connect_failed (every address failed; the detail names them), connect_timeout, cancelled.
 asio::awaitable<Result<asio::ip::tcp::socket>> connect_tcp(asio::any_io_executor executor, const std::string& host,
                                                            std::uint16_t port, TimePoint deadline,
-                                                           Duration attempt_delay, const Resolver& resolver);
+                                                           Duration attempt_delay, const Resolver& resolver,
+                                                           connect::DnsCache* cache = nullptr);
 
 }  // namespace hipp::async::detail
