@@ -74,19 +74,21 @@ asio::awaitable<Result<void>> H2Connection::flush(TimePoint deadline) {
   co_return result;
 }
 
-asio::awaitable<Result<void>> H2Connection::wait_for_input(const exchange::Http2Channel& channel, TimePoint deadline) {
+asio::awaitable<Result<void>> H2Connection::wait_for_input(const exchange::Http2Channel& channel, TimePoint deadline,
+                                                           bool any_input) {
   // What the caller's reading made due goes out before it waits: acknowledging body bytes queues the
   // WINDOW_UPDATE the server may be blocked on (RFC 9113 §6.9).
   if (auto sent = co_await flush(deadline); !sent && !dead_) co_return sent;
   if (dead_ || channel.has_buffered_input() || !channel.stream()) co_return Result<void>{};
   asio::steady_timer timer(stream_->socket().get_executor());
   timer.expires_at(to_steady(deadline));
-  Waiter waiter{*channel.stream(), &timer, false};
+  Waiter waiter{*channel.stream(), &timer, any_input, false};
   waiters_.push_back(&waiter);
   std::error_code ec;
   co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &waiter));
   if (waiter.woken || dead_) co_return Result<void>{};
+  if (!ec && any_input) co_return fail(ErrorCode::write_timeout, "flow control held the body past the write deadline");
   if (!ec) co_return fail(ErrorCode::read_timeout, "no HTTP/2 frame for this stream before the read deadline");
   co_return fail(ErrorCode::cancelled, "waiting for the HTTP/2 stream cancelled");
 }
@@ -140,7 +142,7 @@ Result<void> H2Connection::feed(Bytes raw, bool eof) {
 void H2Connection::wake_ready() noexcept {
   for (Waiter* w : waiters_) {
     if (w->woken) continue;
-    if (dead_ || mux_.has_events(w->stream)) {
+    if (dead_ || w->any_input || mux_.has_events(w->stream)) {
       w->woken = true;
       w->timer->cancel();
     }

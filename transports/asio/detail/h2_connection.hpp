@@ -55,8 +55,11 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   // errors; every one but the caller's own timeout or cancellation ends the connection.
   asio::awaitable<Result<void>> flush(TimePoint deadline);
   // Waits until `channel`'s stream may have a new event, or the connection ended; sends what is due
-  // first. Errors: read_timeout when `deadline` passes first, cancelled; the connection lives on.
-  asio::awaitable<Result<void>> wait_for_input(const exchange::Http2Channel& channel, TimePoint deadline);
+  // first. `any_input`: wake on any frame (a sender waiting for WINDOW_UPDATE, which is no stream event).
+  // Errors: read_timeout (write_timeout with any_input) when `deadline` passes first, cancelled; the
+  // connection lives on.
+  asio::awaitable<Result<void>> wait_for_input(const exchange::Http2Channel& channel, TimePoint deadline,
+                                               bool any_input = false);
 
   bool is_reusable() const noexcept { return !dead_ && mux_.is_reusable(); }
   bool is_idle() const noexcept { return mux_.active_streams() == 0 && claimed_ == 0; }
@@ -72,6 +75,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   struct Waiter {
     http2::StreamId stream;
     asio::steady_timer* timer;
+    bool any_input;
     bool woken;
   };
   asio::awaitable<void> read_loop(std::shared_ptr<H2Connection> self);

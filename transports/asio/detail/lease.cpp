@@ -68,7 +68,7 @@ asio::awaitable<Result<void>> Lease::send(TimePoint deadline) {
       co_return Result<void>{};
     }
     // Flow control holds the body back: wait for the server's WINDOW_UPDATE (the reader takes it in).
-    if (auto ok = co_await h2_->wait_for_input(*stream_, deadline); !ok) co_return ok;
+    if (auto ok = co_await h2_->wait_for_input(*stream_, deadline, /*any_input=*/true); !ok) co_return ok;
   }
 }
 
