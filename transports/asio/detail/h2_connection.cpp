@@ -67,6 +67,7 @@ asio::awaitable<Result<void>> H2Connection::flush(TimePoint deadline) {
     if (wire.empty()) break;
     result = co_await stream_->write_raw(as_bytes(std::string_view(wire)), deadline);
     if (!result) break;
+    wake_senders();  // their backlog went out: they may have room to queue more body now
   }
   writing_ = false;
   // Part of a frame (or a TLS record) may be on the wire: nothing more can follow it.
@@ -77,8 +78,11 @@ asio::awaitable<Result<void>> H2Connection::flush(TimePoint deadline) {
 asio::awaitable<Result<void>> H2Connection::wait_for_input(const exchange::Http2Channel& channel, TimePoint deadline,
                                                            bool any_input) {
   // What the caller's reading made due goes out before it waits: acknowledging body bytes queues the
-  // WINDOW_UPDATE the server may be blocked on (RFC 9113 §6.9).
-  if (auto sent = co_await flush(deadline); !sent && !dead_) co_return sent;
+  // WINDOW_UPDATE the server may be blocked on (RFC 9113 §6.9). A sender (any_input) has just flushed and
+  // checked its backlog: it must wait from that very state, with no suspension in between.
+  if (!any_input) {
+    if (auto sent = co_await flush(deadline); !sent && !dead_) co_return sent;
+  }
   if (dead_ || channel.has_buffered_input() || !channel.stream()) co_return Result<void>{};
   asio::steady_timer timer(stream_->socket().get_executor());
   timer.expires_at(to_steady(deadline));
@@ -143,6 +147,15 @@ void H2Connection::wake_ready() noexcept {
   for (Waiter* w : waiters_) {
     if (w->woken) continue;
     if (dead_ || w->any_input || mux_.has_events(w->stream)) {
+      w->woken = true;
+      w->timer->cancel();
+    }
+  }
+}
+
+void H2Connection::wake_senders() noexcept {
+  for (Waiter* w : waiters_) {
+    if (w->any_input && !w->woken) {
       w->woken = true;
       w->timer->cancel();
     }

@@ -83,6 +83,8 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   Result<void> feed(Bytes raw, bool eof);
   // Wakes the waiters whose stream has an event now (every waiter once the connection is dead).
   void wake_ready() noexcept;
+  // Wakes the requests waiting to send more body (a write made room in the backlog).
+  void wake_senders() noexcept;
   // The connection is over: every open stream ends with its error, and every waiter wakes.
   void kill() noexcept;
 

@@ -67,7 +67,8 @@ asio::awaitable<Result<void>> Lease::send(TimePoint deadline) {
         !h2_->is_reusable()) {
       co_return Result<void>{};
     }
-    // Flow control holds the body back: wait for the server's WINDOW_UPDATE (the reader takes it in).
+    // Flow control (or another writer still busy with our frames) holds the body back: wait for the
+    // server's next frame (WINDOW_UPDATE, taken in by the reader) or for a write that drained the backlog.
     if (auto ok = co_await h2_->wait_for_input(*stream_, deadline, /*any_input=*/true); !ok) co_return ok;
   }
 }
