@@ -132,4 +132,21 @@ Result<std::optional<Bytes>> BodySource::next(std::size_t max_bytes) {
   return std::optional<Bytes>{};  // bytes and empty bodies are the exchange's own
 }
 
+Result<std::optional<Bytes>> BodySource::pull(const exchange::PullBody& want) {
+  if (want.rewind) {
+    if (auto ok = rewind(); !ok) return Unexpected{std::move(ok).error()};
+  }
+  return next(want.max_bytes);
+}
+
+void report_body_piece(exchange::Exchange& ex, Result<std::optional<Bytes>> piece, TimePoint now) {
+  if (!piece) {
+    ex.on_io_failed(std::move(piece).error(), now);
+  } else if (*piece) {
+    ex.on_body_chunk(**piece, now);
+  } else {
+    ex.on_body_end(now);
+  }
+}
+
 }  // namespace hipp

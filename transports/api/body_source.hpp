@@ -14,6 +14,8 @@
 // Thread safety: none; one request uses one source.
 #pragma once
 
+#include "core/exchange/exchange.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -28,6 +30,10 @@
 
 namespace hipp {
 
+// Tells `ex` what a PullBody produced: a piece (on_body_chunk), the end (on_body_end), or the failure
+// (on_io_failed). Every transport answers PullBody with these two calls.
+void report_body_piece(exchange::Exchange& ex, Result<std::optional<Bytes>> piece, TimePoint now);
+
 class BodySource {
  public:
   // `body` must outlive the source.
@@ -39,6 +45,8 @@ class BodySource {
   // The next piece, at most max_bytes; std::nullopt at the end. The view is valid until the next call.
   // Errors: body_source_failed (file unreadable, the generator threw).
   Result<std::optional<Bytes>> next(std::size_t max_bytes);
+  // An exchange's PullBody: rewinds first when it asks, then the next piece. Errors: those of both.
+  Result<std::optional<Bytes>> pull(const exchange::PullBody& want);
 
  private:
   Body& body_;

@@ -275,20 +275,7 @@ MockTransport::Outcome MockTransport::run(exchange::Exchange& ex, BodySource& so
       server_read(*c);
       ex.on_sent(clock_.now());
     } else if (auto* pull = std::get_if<exchange::PullBody>(&action)) {
-      if (pull->rewind) {
-        if (auto ok = source.rewind(); !ok) {
-          ex.on_io_failed(std::move(ok).error(), clock_.now());
-          continue;
-        }
-      }
-      auto piece = source.next(pull->max_bytes);
-      if (!piece) {
-        ex.on_io_failed(std::move(piece).error(), clock_.now());
-      } else if (*piece) {
-        ex.on_body_chunk(**piece, clock_.now());
-      } else {
-        ex.on_body_end(clock_.now());
-      }
+      report_body_piece(ex, source.pull(*pull), clock_.now());
     } else if (auto* receive = std::get_if<exchange::Receive>(&action)) {
       if (auto error = deliver_bytes(*c, receive->deadline)) {
         ex.on_io_failed(std::move(*error), clock_.now());

@@ -48,18 +48,7 @@ asio::awaitable<Lease> run_exchange(ClientPool& pool, exchange::Exchange& ex, Bo
         ex.on_sent(steady_now());
       }
     } else if (auto* pull = std::get_if<exchange::PullBody>(&action)) {
-      Result<std::optional<Bytes>> piece{std::optional<Bytes>{}};
-      if (pull->rewind) {
-        if (auto ok = source.rewind(); !ok) piece = Unexpected{std::move(ok).error()};
-      }
-      if (piece) piece = source.next(pull->max_bytes);
-      if (!piece) {
-        ex.on_io_failed(std::move(piece).error(), steady_now());
-      } else if (*piece) {
-        ex.on_body_chunk(**piece, steady_now());
-      } else {
-        ex.on_body_end(steady_now());
-      }
+      report_body_piece(ex, source.pull(*pull), steady_now());
     } else if (auto* receive = std::get_if<exchange::Receive>(&action)) {
       auto got = co_await lease.receive(receive->deadline);
       if (!got) {

@@ -125,19 +125,9 @@ Response PoolState::execute(PreparedExchange&& prepared) {
           ex.on_sent(steady_now());
         }
       } else if (auto* pull = std::get_if<exchange::PullBody>(&action)) {
-        Result<std::optional<Bytes>> piece{std::optional<Bytes>{}};
-        if (pull->rewind) {
-          if (auto ok = source.rewind(); !ok) piece = Unexpected{std::move(ok).error()};
-        }
-        if (piece) piece = source.next(pull->max_bytes);
+        auto piece = source.pull(*pull);
         auto state = lease.lock();
-        if (!piece) {
-          ex.on_io_failed(std::move(piece).error(), steady_now());
-        } else if (*piece) {
-          ex.on_body_chunk(**piece, steady_now());
-        } else {
-          ex.on_body_end(steady_now());
-        }
+        report_body_piece(ex, std::move(piece), steady_now());
       } else if (auto* receive = std::get_if<exchange::Receive>(&action)) {
         auto got = lease.receive(receive->deadline);
         auto state = lease.lock();
