@@ -9,6 +9,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include "transports/api/steady_clock.hpp"
+#include "transports/tls/http2_plaintext.hpp"
 
 namespace hipp::async::detail {
 
@@ -116,26 +117,7 @@ asio::awaitable<void> H2Connection::read_loop(std::shared_ptr<H2Connection> self
 }
 
 Result<void> H2Connection::feed(Bytes raw, bool eof) {
-  http2::Connection& conn = mux_.connection();
-  tls::Engine* tls = stream_->tls();
-  if (tls == nullptr) {
-    if (eof) {
-      conn.receive_eof();
-    } else {
-      conn.receive(raw);
-    }
-  } else {
-    auto fed = eof ? tls->receive_eof() : tls->receive(raw);
-    if (!fed) return fed;
-    std::array<std::byte, kReadSize> plain{};
-    while (tls->plaintext_available() > 0) {
-      const std::size_t got = tls->read(plain);
-      conn.receive(Bytes(plain.data(), got));
-    }
-    // HTTP/2 frames delimit themselves: a session cut without close_notify leaves unfinished streams
-    // unfinished (each ends with its error), so truncation needs no check of its own.
-    if (tls->state() == tls::State::closed || tls->state() == tls::State::truncated) conn.receive_eof();
-  }
+  if (auto fed = tls::feed_http2(stream_->tls(), mux_.connection(), raw, eof); !fed) return fed;
   if (eof) dead_ = true;
   // Sorting the input into streams now lets the waiters of just those streams wake. A connection error
   // is every stream's: they see it as their next event.

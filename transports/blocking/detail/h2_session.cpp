@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "transports/blocking/clock.hpp"
+#include "transports/tls/http2_plaintext.hpp"
 
 namespace hipp::blocking::detail {
 
@@ -108,26 +109,7 @@ Result<void> H2Session::wait_for_input(const exchange::Http2Channel& channel, Ti
 }
 
 Result<void> H2Session::feed_locked(Bytes raw, bool eof) {
-  http2::Connection& conn = mux_.connection();
-  if (!tls_) {
-    if (eof) {
-      conn.receive_eof();
-    } else {
-      conn.receive(raw);
-    }
-    return {};
-  }
-  auto fed = eof ? tls_->receive_eof() : tls_->receive(raw);
-  if (!fed) return fed;
-  std::array<std::byte, kReadSize> plain{};
-  while (tls_->plaintext_available() > 0) {
-    const std::size_t got = tls_->read(plain);
-    conn.receive(Bytes(plain.data(), got));
-  }
-  // HTTP/2 frames delimit themselves: a session cut without close_notify leaves unfinished streams
-  // unfinished (each ends with its error), so truncation needs no check of its own here.
-  if (tls_->state() == tls::State::closed || tls_->state() == tls::State::truncated) conn.receive_eof();
-  return {};
+  return tls::feed_http2(tls_.get(), mux_.connection(), raw, eof);
 }
 
 void H2Session::kill_locked() noexcept {
