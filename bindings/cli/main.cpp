@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -165,7 +167,7 @@ bool wants_meter(const CliOptions& o, const std::string* output_path) {
 
 std::optional<std::uint64_t> content_length(const hipp::Response& r) {
   auto value = r.headers().get("Content-Length");
-  if (!value || value->empty()) return std::nullopt;
+  if (!value || value->empty() || value->size() > 18) return std::nullopt;  // 18 digits cannot overflow
   std::uint64_t n = 0;
   for (char c : *value) {
     if (c < '0' || c > '9') return std::nullopt;
