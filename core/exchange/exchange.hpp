@@ -131,6 +131,8 @@ class Exchange {
   // No connection: resolve/connect failure, connect or pool timeout (category timeout, for either), pool closed.
   void on_connect_failed(Error error, TimePoint now);
   void on_sent(TimePoint now);
+  // A piece of the streamed body. It is lent: keep it valid and unchanged until the Send that follows
+  // has been carried out (or the exchange failed); an HTTP/1.1 channel writes it in place.
   void on_body_chunk(Bytes chunk, TimePoint now);
   void on_body_end(TimePoint now);
   void on_received(TimePoint now);
