@@ -321,7 +321,9 @@ std::string usage() {
  -i, --include              Include the response head in the output
  -I, --head                 HEAD request; show the response head only
  -o, --output <file>        Write the body to <file> instead of stdout (one -o per URL, in order)
- -s, --silent               No error messages (unless -S)
+ -s, --silent               No progress meter, no error messages (unless -S). The meter is shown
+                            on a terminal's stderr for transfers over a second, unless the body goes
+                            to the terminal too
  -S, --show-error           With -s, still show errors
  -v, --verbose              Show the request and response heads as sent and received
  -f, --fail                 Exit 22 on HTTP status >= 400, without output

@@ -33,7 +33,7 @@ struct CliOptions {
   bool include_headers = false;                            // -i
   bool head = false;                                       // -I
   std::vector<std::string> outputs;                        // -o, paired with urls in order
-  bool silent = false;                                     // -s
+  bool silent = false;                                     // -s: no progress meter, no error messages
   bool show_error = false;                                 // -S
   bool verbose = false;                                    // -v
   bool fail = false;                                       // -f / --fail

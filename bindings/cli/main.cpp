@@ -1,16 +1,22 @@
 // hipp — a command-line HTTP client with curl's flags and exit codes, over the
 // synchronous PoolManager. It is the README's demo and a debugging tool.
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "bindings/cli/cli_options.hpp"
 #include "bindings/cli/exit_code.hpp"
+#include "bindings/cli/progress_meter.hpp"
 #include "bindings/cli/transfer_policy.hpp"
 #include <hipp/hipp.hpp>
 
@@ -128,36 +134,101 @@ int report(const CliOptions& o, int code, const std::string& message) {
   return code;
 }
 
-// Fetches one URL and writes it out. Returns 0 or curl's exit code.
-int fetch(hipp::PoolManager& http, const CliOptions& o, const std::shared_ptr<hipp::auth::Auth>& auth,
-          const std::string& url, const std::string* output_path) {
+// One transfer's progress meter on stderr (bindings/cli/progress_meter.hpp), timed from its construction.
+class TerminalMeter {
+ public:
+  void upload(std::uint64_t sent, std::optional<std::uint64_t> total) {
+    meter_.set_upload(sent, total);
+    show(meter_.tick(elapsed()));
+  }
+  void download(std::uint64_t received, std::optional<std::uint64_t> total) {
+    meter_.set_download(received, total);
+    show(meter_.tick(elapsed()));
+  }
+  void finish() { show(meter_.finish(elapsed())); }
+
+ private:
+  std::chrono::steady_clock::duration elapsed() const { return std::chrono::steady_clock::now() - start_; }
+  static void show(const std::string& text) {
+    if (text.empty()) return;
+    std::cerr << text;
+    std::cerr.flush();
+  }
+
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  hipp::cli::ProgressMeter meter_;
+};
+
+// curl's rule: a meter on a terminal's stderr, unless -s, or the body itself goes to the terminal (stdout
+// without -o), where the meter's lines would be mixed into it.
+bool wants_meter(const CliOptions& o, const std::string* output_path) {
+  return !o.silent && ::isatty(STDERR_FILENO) == 1 && (output_path != nullptr || ::isatty(STDOUT_FILENO) != 1);
+}
+
+std::optional<std::uint64_t> content_length(const hipp::Response& r) {
+  auto value = r.headers().get("Content-Length");
+  if (!value || value->empty() || value->size() > 18) return std::nullopt;  // 18 digits cannot overflow
+  std::uint64_t n = 0;
+  for (char c : *value) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+struct Outcome {
+  int code = hipp::cli::kOk;
+  std::string message{};
+};
+
+// The request and the writing of its response; `meter` (may be null) is fed as bytes move.
+Outcome transfer(hipp::PoolManager& http, const CliOptions& o, const std::shared_ptr<hipp::auth::Auth>& auth,
+                 const std::string& url, const std::string* output_path, TerminalMeter* meter) {
   std::string method = o.method.value_or(o.head ? "HEAD" : (o.data || o.data_file || !o.form.empty()) ? "POST" : "GET");
   std::ofstream file;
   std::ostream* out = &std::cout;
   try {
-    auto response = http.request(method, url, request_options(o, auth));
+    hipp::RequestOptions options = request_options(o, auth);
+    if (meter != nullptr) {
+      options.upload_progress = [meter](std::uint64_t sent, std::optional<std::uint64_t> total) {
+        meter->upload(sent, total);
+      };
+    }
+    auto response = http.request(method, url, std::move(options));
     if (o.fail && response.status() >= 400) {
-      return report(o, hipp::cli::kHttpError,
-                    "The requested URL returned error: " + std::to_string(response.status()));
+      return {hipp::cli::kHttpError, "The requested URL returned error: " + std::to_string(response.status())};
     }
     if (output_path) {
       file.open(*output_path, std::ios::binary | std::ios::trunc);
-      if (!file) return report(o, hipp::cli::kWriteError, "cannot write to '" + *output_path + "'");
+      if (!file) return {hipp::cli::kWriteError, "cannot write to '" + *output_path + "'"};
       out = &file;
     }
     if (o.include_headers || o.head) *out << head_text(response);
     if (!o.head) {
+      const auto total = meter != nullptr ? content_length(response) : std::nullopt;
       for (const std::string& chunk : response.stream(64 * 1024)) {
         out->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-        if (!*out) return report(o, hipp::cli::kWriteError, "failure writing output");
+        if (!*out) return {hipp::cli::kWriteError, "failure writing output"};
+        if (meter != nullptr) meter->download(response.bytes_read(), total);
       }
     }
     out->flush();
-    if (!*out) return report(o, hipp::cli::kWriteError, "failure writing output");
+    if (!*out) return {hipp::cli::kWriteError, "failure writing output"};
   } catch (const hipp::HTTPError& e) {
     out->flush();
-    return report(o, hipp::cli::exit_code_for(e.error()), e.what());
+    return {hipp::cli::exit_code_for(e.error()), e.what()};
   }
+  return {};
+}
+
+// Fetches one URL and writes it out. Returns 0 or curl's exit code.
+int fetch(hipp::PoolManager& http, const CliOptions& o, const std::shared_ptr<hipp::auth::Auth>& auth,
+          const std::string& url, const std::string* output_path) {
+  std::optional<TerminalMeter> meter;
+  if (wants_meter(o, output_path)) meter.emplace();
+  const Outcome outcome = transfer(http, o, auth, url, output_path, meter ? &*meter : nullptr);
+  if (meter) meter->finish();  // the meter's last line ends before any error message
+  if (outcome.code != hipp::cli::kOk) return report(o, outcome.code, outcome.message);
   return hipp::cli::kOk;
 }
 

@@ -37,7 +37,8 @@ struct Send {
 
 // Produce the next piece of the streamed request body, at most max_bytes. `rewind`: start the source again
 // from its first byte first (a retry or a 307/308 resends the body). Answer: on_body_chunk() or
-// on_body_end(), or on_io_failed() with body_source_failed.
+// on_body_end(), or on_io_failed() with body_source_failed. The piece given to on_body_chunk() must stay
+// valid until the Send that follows has been carried out (it may be written in place, not copied).
 struct PullBody {
   bool rewind = false;
   std::size_t max_bytes = 0;

@@ -28,7 +28,9 @@ class Channel {
   // stream, the body to follow unless request.body is empty). Errors: those of the machine
   // (invalid_method, invalid_target, invalid_header_name/value, no_stream_available, invalid_state).
   virtual Result<void> send_request(const Request& request) = 0;
-  // Body bytes (copied). Errors: invalid_state, body_length_mismatch.
+  // Body bytes. They must stay valid and unchanged until the transport has written the channel's output
+  // (the Send that follows), or the request failed: a channel may send them in place instead of copying
+  // them (Http1Channel does for a Content-Length body). Errors: invalid_state, body_length_mismatch.
   virtual Result<void> send_body(Bytes data) = 0;
   // The body is complete. Errors: invalid_state, body_length_mismatch.
   virtual Result<void> send_end() = 0;

@@ -74,6 +74,7 @@ void Exchange::begin_attempt(TimePoint now) {
   response_started_ = false;
   stage_ = SendStage::head;
   body_offset_ = 0;
+  body_handed_ = body_reported_ = 0;
   body_done_ = false;
   head_.reset();
   drained_ = 0;
@@ -151,8 +152,12 @@ void Exchange::on_sent(TimePoint now) {
         return;
       }
       return continue_body(now);
-    case SendStage::body: return continue_body(now);
-    case SendStage::end: return await_head(now);
+    case SendStage::body:
+      report_upload(false);
+      return continue_body(now);
+    case SendStage::end:
+      report_upload(false);
+      return await_head(now);
   }
 }
 
@@ -160,6 +165,7 @@ void Exchange::on_body_chunk(Bytes chunk, TimePoint now) {
   if (!expect(State::sending, now)) return;
   if (!chunk.empty()) body_pulled_ = true;
   if (auto ok = conn_->send_body(chunk); !ok) return fail(std::move(ok).error(), now);
+  body_handed_ += chunk.size();
   stage_ = SendStage::body;
   next_ = Send{attempt_deadlines_->write_deadline(now)};
   wait_deadline_ = std::get<Send>(next_).deadline;
@@ -234,12 +240,15 @@ void Exchange::start_head(TimePoint now) {
 void Exchange::continue_body(TimePoint now) {
   state_ = State::sending;
   RequestBody& body = request_.body;
+  // The body starts (again, on a resend): the count starts from zero.
+  if (stage_ == SendStage::head && !body.empty()) report_upload(true);
   if (body.kind == RequestBody::Kind::bytes && body_offset_ < body.bytes.size()) {
     const std::size_t n = std::min(options_.body_piece, body.bytes.size() - body_offset_);
     if (auto ok = conn_->send_body(as_bytes(std::string_view(body.bytes).substr(body_offset_, n))); !ok) {
       return fail(std::move(ok).error(), now);
     }
     body_offset_ += n;
+    body_handed_ += n;
     stage_ = SendStage::body;
     next_ = Send{attempt_deadlines_->write_deadline(now)};
     wait_deadline_ = std::get<Send>(next_).deadline;
@@ -267,6 +276,20 @@ void Exchange::finish_body(TimePoint now) {
     return;
   }
   await_head(now);
+}
+
+void Exchange::report_upload(bool start) {
+  if (!options_.upload_progress) return;
+  if (!start && body_handed_ == body_reported_) return;  // nothing new since the last call
+  const RequestBody& body = request_.body;
+  const std::optional<std::uint64_t> total =
+      body.kind == RequestBody::Kind::bytes ? std::optional<std::uint64_t>(body.bytes.size()) : body.length;
+  const State state = state_;
+  state_ = State::failed;  // until the callback returns
+  const FailIfThrown guard(*this);
+  options_.upload_progress(body_handed_, total);
+  body_reported_ = body_handed_;
+  state_ = state;
 }
 
 // --- receiving -----------------------------------------------------------------------------------------

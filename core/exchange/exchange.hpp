@@ -73,6 +73,7 @@ struct ExchangeOptions {
   CookieStore* cookies = nullptr;          // null: no cookie jar (the caller's own Cookie header still goes)
   EventHooks hooks{};
   AttemptObserver observer{};              // telemetry, called once per attempt
+  UploadProgress upload_progress{};        // null: not reported (see hooks.hpp for when it is called)
   auth::RandomBytes random{};              // jitter and Digest's cnonce; null: jitter 0 and no cnonce
   std::int64_t unix_now = 0;               // wall-clock seconds at `now` of the constructor (HTTP-date Retry-After)
   std::size_t max_drain_bytes = 1024 * 1024;  // body of an undelivered response read to keep its connection
@@ -130,6 +131,8 @@ class Exchange {
   // No connection: resolve/connect failure, connect or pool timeout (category timeout, for either), pool closed.
   void on_connect_failed(Error error, TimePoint now);
   void on_sent(TimePoint now);
+  // A piece of the streamed body. It is lent: keep it valid and unchanged until the Send that follows
+  // has been carried out (or the exchange failed); an HTTP/1.1 channel writes it in place.
   void on_body_chunk(Bytes chunk, TimePoint now);
   void on_body_end(TimePoint now);
   void on_received(TimePoint now);
@@ -167,6 +170,7 @@ class Exchange {
   void start_head(TimePoint now);
   void continue_body(TimePoint now);
   void finish_body(TimePoint now);
+  void report_upload(bool start);  // start: the body begins on this attempt (sent == 0)
   void await_head(TimePoint now);
   void process_events(TimePoint now);
   void handle_head(http1::ResponseHead&& head, TimePoint now);
@@ -221,6 +225,8 @@ class Exchange {
   bool response_started_ = false;                 // bytes of a response arrived on this attempt
   SendStage stage_ = SendStage::head;
   std::size_t body_offset_ = 0;                   // RequestBody::Kind::bytes: how much went to the machine
+  std::uint64_t body_handed_ = 0;                 // body bytes given to the channel on this attempt
+  std::uint64_t body_reported_ = 0;               // what options_.upload_progress was last told
   bool body_done_ = false;                        // RequestBody::Kind::stream: on_body_end() seen
   std::optional<http1::ResponseHead> head_;
   AfterDrain after_drain_ = AfterDrain::deliver_nothing;

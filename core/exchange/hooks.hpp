@@ -54,6 +54,16 @@ struct AttemptRecord {
 };
 using AttemptObserver = std::function<void(const AttemptRecord&)>;
 
+// Upload progress: called as the request body goes out, with the body bytes written on this attempt
+// (framing such as chunk sizes not counted) and the body's size when known (std::nullopt for a chunked
+// body). Every attempt that sends the body starts with a call with sent == 0, so a resend (a retry, a
+// 307/308, an auth round trip) restarts the count; then one call after each write of body bytes, the
+// last with sent == total. "Written" means handed to the connection and flushed by the transport's
+// Send; over HTTP/2 up to ~256 KiB of that may still wait for the peer's flow-control window.
+// Runs on the transport's thread inside an Exchange call (for HTTP/2 under the shared connection's
+// lock): keep it short. It may throw, with the hooks' consequences (the request is aborted).
+using UploadProgress = std::function<void(std::uint64_t sent, std::optional<std::uint64_t> total)>;
+
 // The client's circuit breakers, as one exchange reaches them: a transport implements it over
 // policy::CircuitBreakerManager with whatever locking it needs. `origin` is "host:port".
 class CircuitGate {

@@ -12,7 +12,9 @@ class Http1Channel final : public Channel {
   explicit Http1Channel(http1::Connection& machine) noexcept : machine_(&machine) {}
 
   Result<void> send_request(const Request& request) override;
-  Result<void> send_body(Bytes data) override { return machine_->send_body(data); }
+  // Lent, not copied, for a Content-Length body (http1::Connection::send_body_lent): Channel's contract
+  // keeps `data` valid until the transport has written it.
+  Result<void> send_body(Bytes data) override { return machine_->send_body_lent(data); }
   Result<void> send_end() override { return machine_->send_end(); }
   void send_failed() noexcept override { machine_->send_failed(); }
   bool has_pending_output() const noexcept override { return !machine_->pending_output().empty(); }

@@ -22,9 +22,13 @@ struct Connection::Impl {
   std::uint64_t body_sent = 0;
   bool expecting_continue = false;
 
-  // Output: bytes [out_pos, out.size()) are pending.
+  // Output: bytes [out_pos, out.size()) are pending, then the caller's `lent` bytes (send_body_lent),
+  // then `after_lent`: what was queued while a lent piece waited. Once the lent piece is written,
+  // after_lent becomes `out`.
   std::string out;
   std::size_t out_pos = 0;
+  Bytes lent{};
+  std::string after_lent;
 
   // Input: bytes [in_begin, in_end) are buffered and unparsed; the vector's
   // size is its usable capacity, so prepare_input() can lend the tail.
@@ -39,6 +43,8 @@ struct Connection::Impl {
     ours = OurState::error;
     theirs = TheirState::error;
     expecting_continue = false;
+    lent = {};  // never looked at again: the caller may free it once the machine failed
+    after_lent.clear();
     return Unexpected{std::move(e)};
   }
   Unexpected fail(ErrorCode code, std::string detail) { return fail(make_error(code, std::move(detail))); }
@@ -60,6 +66,12 @@ struct Connection::Impl {
     if (out_pos == 0) return;
     out.erase(0, out_pos);
     out_pos = 0;
+  }
+  // Where output produced now goes: after everything already pending.
+  std::string& output() {
+    if (!lent.empty()) return after_lent;
+    compact_output();
+    return out;
   }
 
   // Makes room for `n` more bytes at in_end, moving unparsed bytes to the front first.
@@ -125,8 +137,7 @@ Result<void> Connection::send_request(std::string_view method, std::string_view 
   if (!framing) return Unexpected{std::move(framing).error()};
   const bool has_body = framing->kind == RequestFraming::Kind::chunked ||
                         (framing->kind == RequestFraming::Kind::length && framing->length > 0);
-  m.compact_output();
-  write_request_head(m.out, method, target, headers);
+  write_request_head(m.output(), method, target, headers);
   m.our_step(has_body ? OurInput::request_with_body : OurInput::request_without_body);
   m.their_step(TheirInput::request_sent);
   m.framing = *framing;
@@ -144,12 +155,26 @@ Result<void> Connection::send_body(Bytes data) {
     if (data.size() > m.framing.length - m.body_sent) {
       return m.fail(ErrorCode::body_length_mismatch, "more body bytes than Content-Length");
     }
-    m.compact_output();
-    m.out.append(as_chars(data));
+    m.output().append(as_chars(data));
   } else {
-    m.compact_output();
-    write_chunk(m.out, data);
+    write_chunk(m.output(), data);
   }
+  m.body_sent += data.size();
+  m.our_step(OurInput::body);
+  return {};
+}
+
+Result<void> Connection::send_body_lent(Bytes data) {
+  auto& m = *impl_;
+  if (m.framing.kind != RequestFraming::Kind::length || m.ours != OurState::send_body || data.empty()) {
+    return send_body(data);  // chunked framing copies; the errors are send_body's
+  }
+  if (!m.lent.empty()) return m.fail(ErrorCode::invalid_state, "send_body_lent: the last lent piece is still pending");
+  if (data.size() > m.framing.length - m.body_sent) {
+    return m.fail(ErrorCode::body_length_mismatch, "more body bytes than Content-Length");
+  }
+  m.compact_output();
+  m.lent = data;
   m.body_sent += data.size();
   m.our_step(OurInput::body);
   return {};
@@ -171,8 +196,7 @@ Result<void> Connection::send_end(const Headers& trailers) {
   } else {
     auto ok = validate_trailers(trailers);
     if (!ok) return m.fail(std::move(ok).error());
-    m.compact_output();
-    write_last_chunk(m.out, trailers);
+    write_last_chunk(m.output(), trailers);
   }
   m.our_step(OurInput::end);
   return {};
@@ -182,15 +206,25 @@ void Connection::send_failed() { impl_->fail(ErrorCode::invalid_state, "send fai
 
 Bytes Connection::pending_output() const noexcept {
   const auto& m = *impl_;
-  return as_bytes(std::string_view(m.out).substr(m.out_pos));
+  if (m.out_pos < m.out.size()) return as_bytes(std::string_view(m.out).substr(m.out_pos));
+  return m.lent;
 }
 
 void Connection::consume_output(std::size_t n) noexcept {
   auto& m = *impl_;
-  m.out_pos += std::min(n, m.out.size() - m.out_pos);
-  if (m.out_pos == m.out.size()) {
-    m.out.clear();
+  if (m.out_pos < m.out.size()) {
+    m.out_pos += std::min(n, m.out.size() - m.out_pos);
+    if (m.out_pos == m.out.size()) {
+      m.out.clear();
+      m.out_pos = 0;
+    }
+    return;
+  }
+  m.lent = m.lent.subspan(std::min(n, m.lent.size()));
+  if (m.lent.empty() && !m.after_lent.empty()) {
+    m.out.swap(m.after_lent);
     m.out_pos = 0;
+    m.after_lent.clear();
   }
 }
 

@@ -153,6 +153,13 @@ class Connection {
   // Errors (the machine moves to its error state; nothing of `data` is produced):
   //   invalid_state (no body in progress), body_length_mismatch (beyond Content-Length).
   Result<void> send_body(Bytes data);
+  // The same without the copy, for a Content-Length body: pending_output() lends `data` itself once
+  // what was queued before it is written, so `data` must stay valid and unchanged until it has been
+  // consumed (consume_output()), the machine has failed, or the machine is destroyed; after a failure
+  // the machine never looks at it again. One lent piece at a time. With chunked framing (a chunk needs
+  // its size line and CRLF around it) the bytes are copied, as by send_body().
+  // Errors: those of send_body(); invalid_state if the last lent piece is still pending.
+  Result<void> send_body_lent(Bytes data);
 
   // Ends the request body; `trailers` are only allowed (and only sent) with chunked framing.
   // For a request without a body (no framing header, or Content-Length: 0) it
@@ -168,9 +175,10 @@ class Connection {
 
   // --- Output ---
 
-  // Bytes to write to the peer, lent until the next non-const call.
+  // Bytes to write to the peer, lent until the next non-const call. The output may come in more than one
+  // piece (a lent body piece is handed out as it is): write and consume until it is empty.
   Bytes pending_output() const noexcept;
-  // Marks the first n bytes of pending_output() as written.
+  // Marks the first n bytes of pending_output() as written (n larger than it is clamped).
   void consume_output(std::size_t n) noexcept;
 
   // --- Input ---

@@ -27,8 +27,10 @@ int main() {
     if (std::holds_alternative<exchange::OpenConnection>(action)) {
       ex.on_connected(channel, answers > 0, now);  // connect however you like, then report
     } else if (std::holds_alternative<exchange::Send>(action)) {
-      std::string wire(as_chars(connection.pending_output()));  // write these bytes to your socket
-      connection.consume_output(wire.size());
+      // Write these bytes to your socket, piece by piece until none are left (a body piece comes as its own).
+      for (Bytes out = connection.pending_output(); !out.empty(); out = connection.pending_output()) {
+        connection.consume_output(out.size());
+      }
       ex.on_sent(now);
     } else if (std::holds_alternative<exchange::Receive>(action)) {
       // Your socket's bytes go into the machine; here, the scripted server's answer.

@@ -4,7 +4,9 @@
 
 #include <array>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 #include "tests/support/multipart_parser.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -185,4 +187,37 @@ TEST_CASE("multipart: a pre-built encoder as the body, with an explicit size", "
   CHECK(step.error().code == ErrorCode::body_source_failed);
 
   CHECK_THROWS_AS(MultipartEncoder(std::vector<FormPart>{{"bad\rname", "x"}}), RequestError);
+}
+
+namespace {
+
+// A stream that records the size of every read asked of it.
+class RecordingBuf : public std::stringbuf {
+ public:
+  explicit RecordingBuf(std::string content) : std::stringbuf(std::move(content)) {}
+  std::vector<std::streamsize> asked;
+
+ protected:
+  std::streamsize xsgetn(char* s, std::streamsize n) override {
+    asked.push_back(n);
+    return std::stringbuf::xsgetn(s, n);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("multipart: sources are read in the transport's pieces, not in chunk_size ones", "[api][multipart]") {
+  // The exchange pulls 64 KiB at a time. A file part is read 64 KiB at a time too, straight into the one
+  // buffer handed on, so an upload holds one piece (not a chunk_size buffer of 1 MiB) and every byte is
+  // copied once on its way to the connection, as for a FileBody.
+  const std::string content(300 * 1024, 'z');
+  auto buf = std::make_shared<RecordingBuf>(content);
+  auto stream = std::shared_ptr<std::istream>(new std::istream(buf.get()), [buf](std::istream* s) { delete s; });
+  auto prepared = prepare_request("POST", "http://h/", {.files = {{"f", {"f.bin", stream}}}}, {});
+  REQUIRE(prepared);
+  REQUIRE(std::get<MultipartEncoder>(prepared->body).layout().chunk_size() == 1024 * 1024);
+  const std::string body = pull_all(prepared->body, 64 * 1024);
+  CHECK(body.find(content) != std::string::npos);
+  REQUIRE_FALSE(buf->asked.empty());
+  for (auto n : buf->asked) CHECK(n <= 64 * 1024);
 }

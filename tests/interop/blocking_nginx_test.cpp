@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "tests/support/nginx_fixture.hpp"
 
@@ -170,7 +171,13 @@ TEST_CASE("uploads: bytes, form fields, JSON, a file and a generator reach nginx
     std::ofstream out(file, std::ios::binary);
     out << std::string(300'000, 'f');
   }
-  CHECK(received(http.request("POST", t.url("/echo"), {.body = hipp::FileBody{file}})) == "300000");
+  std::vector<std::uint64_t> sent;  // upload progress through the blocking transport: 0, 64 KiB, ..., all
+  CHECK(received(http.request("POST", t.url("/echo"),
+                              {.body = hipp::FileBody{file}, .upload_progress = [&](std::uint64_t n, auto total) {
+                                 CHECK(total == std::optional<std::uint64_t>(300'000));
+                                 sent.push_back(n);
+                               }})) == "300000");
+  CHECK(sent == std::vector<std::uint64_t>{0, 65536, 131072, 196608, 262144, 300'000});
   std::filesystem::remove(file);
 
   int pieces = 0;

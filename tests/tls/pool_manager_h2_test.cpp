@@ -4,6 +4,7 @@
 
 #include <hipp/hipp.hpp>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <chrono>
@@ -124,11 +125,19 @@ TEST_CASE("PoolManager over HTTP/2: large bodies both ways, streamed responses b
     CHECK(body.substr(0, 16) == big_line(0));
     CHECK(body.substr(body.size() - 16) == big_line(NginxFixture::big_size / 16 - 1));
   }
-  SECTION("a 3 MiB upload is received whole") {
+  SECTION("a 3 MiB upload is received whole, its progress reported from 0 to its size") {
     const std::string payload(3 * 1024 * 1024 + 7, 'u');
-    auto r = http.request("POST", url("/echo"), {.body = payload});
+    std::vector<std::uint64_t> sent;
+    auto r = http.request("POST", url("/echo"), {.body = payload, .upload_progress = [&](std::uint64_t n, auto total) {
+                                                   CHECK(total == std::optional<std::uint64_t>(payload.size()));
+                                                   sent.push_back(n);
+                                                 }});
     CHECK(r.status() == 200);
     CHECK(r.headers().get("x-received-length") == std::optional<std::string_view>(std::to_string(payload.size())));
+    REQUIRE(sent.size() > 2);
+    CHECK(sent.front() == 0);
+    CHECK(sent.back() == payload.size());
+    CHECK(std::is_sorted(sent.begin(), sent.end()));
   }
   SECTION("a streamed response is read while other requests use the connection") {
     auto streamed = http.request("GET", url("/big"), {.preload_content = false});

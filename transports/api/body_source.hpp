@@ -6,8 +6,9 @@
 // GeneratorBody cannot be rewound (the exchange knows and never asks it to).
 //
 // A MultipartEncoder body is walked with core/body's MultipartCursor: owned bytes are handed out as
-// they are, and each source is read here in pieces of at most the encoder's chunk_size (one buffer of
-// that size, reused), so a multipart upload holds O(chunk_size) bytes whatever its files weigh. Paths
+// they are, and each source is read here in pieces of at most max_bytes (the exchange's 64 KiB piece)
+// and the encoder's chunk_size, into one reused buffer that is handed on as it is, so a multipart upload
+// holds one piece whatever its files weigh and copies each byte once, as a FileBody does. Paths
 // are opened when their part is reached and closed after it; rewind() reopens them and seeks streams
 // back to where they stood when the encoder was built.
 //

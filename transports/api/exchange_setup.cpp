@@ -47,6 +47,7 @@ Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_v
   xo.timeout = options.timeout.value_or(defaults.timeout);
   xo.follow_redirects = options.redirect;
   const bool preload = options.preload_content;
+  xo.upload_progress = std::move(options.upload_progress);
   policy::RetryState retry = options.retries ? make_retry_state(*options.retries) : defaults.retries.start();
   std::shared_ptr<auth::Auth> auth = options.auth ? *options.auth : defaults.auth;
   const bool explicit_no_auth = options.auth && !*options.auth;

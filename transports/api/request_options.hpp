@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/body/fields.hpp"
+#include "core/exchange/hooks.hpp"
 #include "core/message/headers.hpp"
 #include "core/auth/auth.hpp"
 #include "core/policy/retry.hpp"
@@ -46,6 +47,10 @@ using Body = std::variant<std::monostate, std::string, FileBody, GeneratorBody, 
 
 // Hip's `fields` with file tuples, hyperhttp's `files=`: name → file part.
 using Files = std::vector<std::pair<std::string, MultipartFile>>;
+
+// Upload progress (core/exchange/hooks.hpp): body bytes written on this attempt and the body's size when
+// known. Each attempt that sends the body starts at 0, so a retry or 307/308 resend restarts the count.
+using UploadProgress = exchange::UploadProgress;
 
 // Per-request cookies, name → value, in the order sent.
 using RequestCookies = std::vector<std::pair<std::string, std::string>>;
@@ -93,6 +98,12 @@ struct RequestOptions {
   // Errors: a name that is not an RFC 9110 token (invalid_header_name), a value holding ';', CR, LF, NUL
   // or another control (invalid_header_value).
   RequestCookies cookies{};
+  // Called as the request body goes out: (bytes written so far on this attempt, the body's size or
+  // std::nullopt when chunked), for bytes, FileBody, generator and multipart bodies alike. The first call
+  // of every attempt that sends a body has sent == 0 (a resend restarts the count); after that one call
+  // per write, the last with sent == total. Runs on the thread that called request(); keep it short. If it
+  // throws, the request is aborted and the exception propagates from request().
+  UploadProgress upload_progress{};
 };
 
 }  // namespace hipp

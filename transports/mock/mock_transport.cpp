@@ -85,11 +85,14 @@ Route* MockTransport::find_route(const RecordedRequest& request) {
 }
 
 void MockTransport::server_read(detail::MockConnection& c) {
-  auto out = c.machine.pending_output();
-  const std::string_view bytes = as_chars(out);
-  c.wire.append(bytes);
-  const bool ok = c.parser.feed(bytes);
-  c.machine.consume_output(out.size());
+  bool ok = true;
+  // The output may come in pieces (a lent body piece is one of its own): take them all.
+  for (auto out = c.machine.pending_output(); ok && !out.empty(); out = c.machine.pending_output()) {
+    const std::string_view bytes = as_chars(out);
+    c.wire.append(bytes);
+    ok = c.parser.feed(bytes);
+    c.machine.consume_output(out.size());
+  }
   if (!ok) {  // not HTTP: a real server would answer 400 and close
     c.to_client += serialize(Reply{400, "hipp::mock: unparsable request: " + c.parser.error(), {}, {}}, false);
     c.after = detail::MockConnection::After::close;

@@ -3,6 +3,8 @@
 #include <catch.hpp>
 
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "tests/unit/http1/event_log.hpp"
 
@@ -244,4 +246,90 @@ TEST_CASE("send_end after a bodiless request is an accepted no-op that writes no
   REQUIRE(empty_post.send_request("POST", "/", Headers{{"Host", "h"}, {"Content-Length", "0"}}));
   CHECK(empty_post.send_end());
   CHECK(empty_post.send_end(Headers{{"X-Trailer", "1"}}).error().code == ErrorCode::invalid_state);
+}
+
+namespace {
+
+// Everything pending, piece by piece, as a transport writes it.
+std::vector<std::string> drain(Connection& c) {
+  std::vector<std::string> pieces;
+  for (Bytes out = c.pending_output(); !out.empty(); out = c.pending_output()) {
+    pieces.emplace_back(to_string(out));
+    c.consume_output(out.size());
+  }
+  return pieces;
+}
+
+}  // namespace
+
+TEST_CASE("send_body_lent hands a Content-Length body out in place, after what was queued", "[http1][connection]") {
+  Connection c;
+  REQUIRE(c.send_request("PUT", "/", Headers{{"Host", "h"}, {"Content-Length", "10"}}));
+  const std::string first = "01234";
+  REQUIRE(c.send_body_lent(as_bytes(first)));
+  // The head first, then the caller's own bytes, not a copy of them.
+  CHECK(to_string(c.pending_output()) == "PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n");
+  c.consume_output(c.pending_output().size());
+  CHECK(c.pending_output().data() == as_bytes(first).data());
+  c.consume_output(2);  // a short write
+  CHECK(to_string(c.pending_output()) == "234");
+  c.consume_output(3);
+  CHECK(c.pending_output().empty());
+
+  const std::string second = "56789";
+  REQUIRE(c.send_body_lent(as_bytes(second)));
+  CHECK(c.pending_output().data() == as_bytes(second).data());
+  REQUIRE(c.send_end());
+  CHECK(drain(c) == std::vector<std::string>{"56789"});
+  c.receive(as_bytes("HTTP/1.1 204 No Content\r\n\r\n"));
+  CHECK(std::holds_alternative<ResponseHead>(next(c)));
+  CHECK(std::holds_alternative<EndOfMessage>(next(c)));
+  CHECK(c.is_reusable());
+}
+
+TEST_CASE("send_body_lent: the same rules as send_body, and what follows waits its turn", "[http1][connection]") {
+  SECTION("copied bytes queued behind a lent piece go out after it") {
+    Connection c;
+    REQUIRE(c.send_request("POST", "/", Headers{{"Host", "h"}, {"Content-Length", "6"}}));
+    c.consume_output(c.pending_output().size());
+    const std::string lent = "abc";
+    REQUIRE(c.send_body_lent(as_bytes(lent)));
+    REQUIRE(c.send_body(as_bytes("def")));
+    CHECK(drain(c) == std::vector<std::string>{"abc", "def"});
+  }
+  SECTION("a second lent piece before the first is written is invalid_state") {
+    Connection c;
+    REQUIRE(c.send_request("POST", "/", Headers{{"Host", "h"}, {"Content-Length", "6"}}));
+    REQUIRE(c.send_body_lent(as_bytes("abc")));
+    auto again = c.send_body_lent(as_bytes("def"));
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == ErrorCode::invalid_state);
+  }
+  SECTION("more than Content-Length is body_length_mismatch, and the lent piece is dropped") {
+    Connection c;
+    REQUIRE(c.send_request("POST", "/", Headers{{"Host", "h"}, {"Content-Length", "2"}}));
+    c.consume_output(c.pending_output().size());
+    auto over = c.send_body_lent(as_bytes("abc"));
+    REQUIRE_FALSE(over);
+    CHECK(over.error().code == ErrorCode::body_length_mismatch);
+    CHECK(c.pending_output().empty());
+  }
+  SECTION("after a failed send the machine lets go of the lent bytes") {
+    Connection c;
+    REQUIRE(c.send_request("POST", "/", Headers{{"Host", "h"}, {"Content-Length", "3"}}));
+    c.consume_output(c.pending_output().size());
+    REQUIRE(c.send_body_lent(as_bytes("abc")));
+    c.send_failed();
+    CHECK(c.pending_output().empty());
+  }
+  SECTION("chunked framing copies, with the chunk's framing around the bytes") {
+    Connection c;
+    REQUIRE(c.send_request("POST", "/", Headers{{"Host", "h"}, {"Transfer-Encoding", "chunked"}}));
+    c.consume_output(c.pending_output().size());
+    const std::string piece = "hello";
+    REQUIRE(c.send_body_lent(as_bytes(piece)));
+    CHECK(c.pending_output().data() != as_bytes(piece).data());
+    REQUIRE(c.send_end());
+    CHECK(drain(c) == std::vector<std::string>{"5\r\nhello\r\n0\r\n\r\n"});
+  }
 }

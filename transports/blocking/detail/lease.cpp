@@ -63,9 +63,11 @@ std::shared_ptr<H2Session> Lease::release_stream(TimePoint now) noexcept {
 
 Result<void> Lease::send(TimePoint deadline) {
   if (h1_) {
-    Bytes out = h1_->machine.pending_output();
-    if (auto written = h1_->send(out, deadline); !written) return written;
-    h1_->machine.consume_output(out.size());
+    // The output may come in pieces (a lent body piece is one of its own): write them all.
+    for (Bytes out = h1_->machine.pending_output(); !out.empty(); out = h1_->machine.pending_output()) {
+      if (auto written = h1_->send(out, deadline); !written) return written;
+      h1_->machine.consume_output(out.size());
+    }
     return {};
   }
   for (;;) {

@@ -4,7 +4,11 @@
 //
 //   hipp_bench --mode seq --url URL [--n N] [--duration S] [--warmup W] [--expect-bytes B]
 //   hipp_bench --mode multi --conc C --url URL [--n N] [--duration S]
-//   hipp_bench --mode get --url URL [--expect-bytes B]     one large body, streamed and discarded
+//   hipp_bench --mode get --url URL [--expect-bytes B] [--compressed]
+//                                                        one large body, streamed and discarded; with
+//                                                        --compressed, Accept-Encoding is sent and the body
+//                                                        must come encoded: it is decoded (decode_content),
+//                                                        B and bytes= count decoded bytes, encoded= the wire's
 //   hipp_bench --mode upload --url URL --file F
 //   hipp_bench --mode form --url URL --file F             the file as multipart/form-data (curl -F)
 //   common: [--cacert PEM] [--http1.1]
@@ -39,6 +43,7 @@ struct Args {
   long long expect_bytes = -1;
   std::string cacert;
   bool http1_only = false;
+  bool compressed = false;
   int conc = 1;
 };
 
@@ -47,6 +52,7 @@ hipp::PoolManagerOptions manager_options(const Args& a) {
   if (!a.cacert.empty()) o.tls.ca_certs = a.cacert;
   o.http2 = !a.http1_only;
   o.maxsize = static_cast<std::size_t>(a.conc);
+  o.accept_compressed = a.compressed;
   return o;
 }
 
@@ -61,7 +67,8 @@ struct Measure {
   rusage before{};
   Measure() { getrusage(RUSAGE_SELF, &before); }
   // connects < 0: not counted (the field is left out).
-  void print(long long requests, long long bytes, long long errors, long long connects) const {
+  void print(long long requests, long long bytes, long long errors, long long connects,
+             const std::string& extra = {}) const {
     rusage after{};
     getrusage(RUSAGE_SELF, &after);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -69,6 +76,7 @@ struct Measure {
                 requests, bytes, wall, cpu_seconds(after.ru_utime) - cpu_seconds(before.ru_utime),
                 cpu_seconds(after.ru_stime) - cpu_seconds(before.ru_stime), after.ru_maxrss, errors);
     if (connects >= 0) std::printf(" connects=%lld", connects);
+    if (!extra.empty()) std::printf(" %s", extra.c_str());
     std::printf(" proto=%s lib=hipp/0.1.0\n", g_proto.c_str());
     std::fflush(stdout);
   }
@@ -94,6 +102,7 @@ Args parse(int argc, char** argv) {
     else if (flag == "--expect-bytes") a.expect_bytes = std::atoll(next().c_str());
     else if (flag == "--cacert") a.cacert = next();
     else if (flag == "--http1.1") a.http1_only = true;
+    else if (flag == "--compressed") a.compressed = true;
     else if (flag == "--conc") a.conc = std::max(1, std::atoi(next().c_str()));
     else {
       std::cerr << "unknown flag " << flag << '\n';
@@ -169,17 +178,22 @@ int run_multi(const Args& a) {
   return 0;
 }
 
-// One large download, streamed and discarded (the body is never held whole).
+// One large download, streamed and discarded (the body is never held whole). decode_content is on (the
+// default): a body with a Content-Encoding is decoded as it is read, and bytes counts decoded bytes.
 int run_get(const Args& a) {
   hipp::PoolManager http(manager_options(a));
   Measure m;
-  auto r = http.request("GET", a.url, {.preload_content = false});
+  auto r = http.request("GET", a.url, {.preload_content = false, .decode_content = true});
   note_proto(r);
   long long bytes = 0;
   for (const std::string& chunk : r.stream(256 * 1024)) bytes += static_cast<long long>(chunk.size());
-  const long long errors = (a.expect_bytes >= 0 && bytes != a.expect_bytes) || r.status() != 200 ? 1 : 0;
-  m.print(1, bytes, errors, 1);
-  return 0;
+  long long errors = (a.expect_bytes >= 0 && bytes != a.expect_bytes) || r.status() != 200 ? 1 : 0;
+  if (a.compressed && !r.decoding()) {
+    std::cerr << "hipp_bench: --compressed, but the response has no Content-Encoding\n";
+    errors = 1;
+  }
+  m.print(1, bytes, errors, 1, "encoded=" + std::to_string(r.bytes_read()));
+  return errors == 0 ? 0 : 1;
 }
 
 // One file as multipart/form-data (hipp's streaming encoder: Content-Length precomputed, the file read
