@@ -12,10 +12,13 @@ constexpr std::size_t kReadSize = 16 * 1024;
 }  // namespace
 
 asio::awaitable<Result<void>> Http1Connection::send(TimePoint deadline) {
-  Bytes out = machine.pending_output();
-  auto written = co_await stream->write(out, deadline);
-  if (written) machine.consume_output(out.size());
-  co_return written;
+  // The output may come in pieces (the machine's buffer, then a body piece it lends: send_body_lent).
+  for (Bytes out = machine.pending_output(); !out.empty(); out = machine.pending_output()) {
+    auto written = co_await stream->write(out, deadline);
+    if (!written) co_return written;
+    machine.consume_output(out.size());
+  }
+  co_return Result<void>{};
 }
 
 asio::awaitable<Result<void>> Http1Connection::receive(TimePoint deadline) {
