@@ -1,7 +1,7 @@
 // Address: one resolved address to connect to, as a value (no socket, no sockaddr).
 //
-// A transport turns what its resolver returned into Addresses (the blocking transport: getaddrinfo's list,
-// printed with NI_NUMERICHOST), hands them to connect::HappyEyeballs, and turns the one it is told to try back
+// A transport turns what its resolver returned into Addresses (the blocking transport: the system resolver's
+// list, printed as numeric hosts), hands them to connect::HappyEyeballs, and turns the one it is told to try back
 // into a socket address. Keeping the IP as numeric text keeps the core free of socket headers and makes
 // addresses easy to log, compare and write in tests.
 #pragma once

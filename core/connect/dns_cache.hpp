@@ -1,7 +1,7 @@
 // DnsCache: resolved address lists kept for a bounded time, keyed by host and port.
 //
 // Theory of operation. The transport resolves (the core does no DNS) and stores what its resolver returned
-// with store(); before resolving again it asks lookup(). getaddrinfo reports no TTL, so no entry may outlive
+// with store(); before resolving again it asks lookup(). A system resolver reports no TTL, so no entry may outlive
 // its record's real TTL by much: every entry lives at most `max_ttl` after it was stored, then lookup()
 // misses and drops it. At most `capacity` entries are kept; storing one more evicts the least recently used
 // (a lookup hit or a store makes an entry the most recently used). When every address of an entry failed,

@@ -11,7 +11,7 @@
 //     Failed{error, cancel}     no connection: close every attempt in `cancel` and report `error`. Done.
 //
 // The rules (RFC 8305):
-// - Order (§4). The resolver's list is taken as sorted by RFC 6724 (getaddrinfo does that) and interleaved
+// - Order (§4). The resolver's list is taken as sorted by RFC 6724 (system resolvers do that) and interleaved
 //   by family: `first_address_family_count` addresses of the preferred family, then one of the other, then
 //   alternating; when a family runs out the rest of the other follows. Duplicates are tried once.
 // - Stagger (§5). The first attempt starts at the first next_step. Each next attempt starts
