@@ -106,6 +106,32 @@ TEMPLATE_TEST_CASE("conformance: a redirect is followed to its relative Location
   CHECK(sent[1].rfind("GET /next HTTP/1.1\r\n", 0) == 0);
 }
 
+TEMPLATE_TEST_CASE("conformance: follow_redirects per request wins over the policy, for every client", "[conformance]",
+                   BlockingTransport, AsioTransport, MockTransport) {
+  const std::string found = "HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+  {
+    TestType t({found, kOk});
+    RequestOptions o;
+    o.retries = hipp::Retries{hipp::RetryPolicy{.max_retries = 0}};  // follow_redirects = false by default
+    o.follow_redirects = true;
+    Outcome got = t.fetch("GET", t.url("/start"), std::move(o));
+    INFO(TestType::name);
+    REQUIRE_FALSE(got.error);
+    CHECK(got.status == 200);
+  }
+  {
+    TestType t({found, kOk});
+    RequestOptions o;
+    o.retries = hipp::Retries{hipp::Retry::standard()};  // Hip's Retry follows redirects on its own
+    o.follow_redirects = false;
+    Outcome got = t.fetch("GET", t.url("/start"), std::move(o));
+    INFO(TestType::name);
+    REQUIRE_FALSE(got.error);
+    CHECK(got.status == 302);
+    CHECK(t.requests().size() == 1);
+  }
+}
+
 TEMPLATE_TEST_CASE("conformance: a 503 is retried by the policy", "[conformance]", BlockingTransport, AsioTransport,
                    MockTransport) {
   TestType t({"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", kOk});

@@ -55,8 +55,20 @@ RetryTemplate::RetryTemplate(const Retries& retries) {
   }
 }
 
-policy::RetryState RetryTemplate::start() const {
-  return hip_ ? policy::RetryState::from(hip_) : policy::RetryState::from(*hyper_);
+Retries with_redirects(Retries retries, std::optional<bool> follow, std::optional<int> max_redirects) {
+  if (auto* policy = std::get_if<RetryPolicy>(&retries)) {
+    if (follow) policy->follow_redirects = *follow;
+    if (max_redirects) policy->max_redirects = *max_redirects;
+  }
+  return retries;
+}
+
+policy::RetryState RetryTemplate::start(std::optional<bool> follow) const {
+  if (hip_) return policy::RetryState::from(hip_);
+  if (!follow || *follow == hyper_->follow_redirects) return policy::RetryState::from(*hyper_);
+  RetryPolicy policy = *hyper_;
+  policy.follow_redirects = *follow;
+  return policy::RetryState::from(policy);
 }
 
 auth::RandomBytes thread_random() {

@@ -23,13 +23,17 @@ using CircuitBreakerOptions = policy::CircuitBreakerOptions;
 // Hip's `retries` in any of its forms → the per-request state the exchange drives. `true` is Retry.DEFAULT,
 // `false` is Retry::disabled() (no retries; redirects returned as they are), `n` is Retry(n).
 policy::RetryState make_retry_state(const Retries& retries);
+// hyperhttp keeps redirects out of retries proper: a RetryPolicy carries follow_redirects and max_redirects.
+// Returns `retries` with those two replaced where given (a Hip Retry counts redirects itself: unchanged).
+Retries with_redirects(Retries retries, std::optional<bool> follow, std::optional<int> max_redirects);
 
 // A client's default retry configuration, built once: starting a request's RetryState from it copies no
 // configuration (the hot path of every request).
 class RetryTemplate {
  public:
   explicit RetryTemplate(const Retries& retries);
-  policy::RetryState start() const;
+  // `follow`: a client's or request's follow_redirects, which a RetryPolicy takes over; unset: the policy's.
+  policy::RetryState start(std::optional<bool> follow = std::nullopt) const;
 
  private:
   std::shared_ptr<const Retry> hip_;

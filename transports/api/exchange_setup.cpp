@@ -45,10 +45,16 @@ Result<PreparedExchange> prepare_exchange(std::string_view method, std::string_v
                                           const ClientDefaults& defaults, ClientContext context) {
   exchange::ExchangeOptions xo;
   xo.timeout = options.timeout.value_or(defaults.timeout);
-  xo.follow_redirects = options.redirect;
+  // Hip's redirect=false never follows; otherwise hyperhttp's follow_redirects (request, then client) when
+  // set, and each policy's own rule when not.
+  const std::optional<bool> follow = options.follow_redirects ? options.follow_redirects : defaults.follow_redirects;
+  xo.follow_redirects = options.redirect && follow.value_or(true);
+  const std::optional<bool> policy_follow = options.redirect ? follow : std::optional<bool>(false);
   const bool preload = options.preload_content;
   xo.upload_progress = std::move(options.upload_progress);
-  policy::RetryState retry = options.retries ? make_retry_state(*options.retries) : defaults.retries.start();
+  policy::RetryState retry =
+      options.retries ? make_retry_state(with_redirects(*options.retries, policy_follow, defaults.max_redirects))
+                      : defaults.retries.start(policy_follow);
   std::shared_ptr<auth::Auth> auth = options.auth ? *options.auth : defaults.auth;
   const bool explicit_no_auth = options.auth && !*options.auth;
   auto cookies = cookie_pairs(options.cookies);

@@ -21,6 +21,10 @@ struct ClientDefaults {
   RetryTemplate retries{Retry::standard()};
   std::shared_ptr<auth::Auth> auth{};
   AttemptObserver telemetry{};
+  // hyperhttp's follow_redirects and max_redirects: unset, each retry policy's own rule (Hip's Retry follows
+  // redirects, a RetryPolicy its follow_redirects field). RequestOptions::follow_redirects overrides.
+  std::optional<bool> follow_redirects{};
+  std::optional<int> max_redirects{};
 };
 
 // The world's side of a client's policies, which the exchange reaches through interfaces.

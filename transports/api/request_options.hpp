@@ -87,8 +87,9 @@ struct RequestOptions {
   // Hip's `redirect`: follow redirects (counted by the retry policy). false
   // returns the 3xx response as it is.
   bool redirect = true;
-  // hyperhttp's per-request follow_redirects (the async client, whose default is its ClientOptions'):
-  // unset, the client's. With a RetryPolicy it sets the policy's follow_redirects for this request.
+  // hyperhttp's per-request follow_redirects, for every client: unset, the client's (the async client's
+  // ClientOptions::follow_redirects; the sync clients have none, so each retry policy's own rule). With a
+  // RetryPolicy it sets the policy's follow_redirects for this request. `redirect = false` still wins.
   std::optional<bool> follow_redirects{};
   // Unset: the client's auth. A null pointer: no auth for this call.
   std::optional<std::shared_ptr<auth::Auth>> auth{};

@@ -16,16 +16,6 @@ namespace hipp::async {
 
 namespace {
 
-// hyperhttp keeps redirects out of its retry policy (follow_redirects, max_redirects): fold the
-// client's or request's redirect settings into whichever policy applies.
-Retries with_redirects(Retries retries, bool follow, int max_redirects) {
-  if (auto* policy = std::get_if<RetryPolicy>(&retries)) {
-    policy->follow_redirects = follow;
-    policy->max_redirects = max_redirects;
-  }
-  return retries;
-}
-
 Retries client_retries(const ClientOptions& o) {
   Retries base = o.retry ? *o.retry : Retries{RetryPolicy::disabled()};
   return with_redirects(std::move(base), o.follow_redirects, o.max_redirects);
@@ -90,7 +80,7 @@ Client::Client(asio::any_io_executor executor, ClientOptions options)
     : executor_(std::move(executor)),
       options_(std::move(options)),
       defaults_{client_headers(options_), client_timeout(options_), RetryTemplate(client_retries(options_)),
-                options_.auth, options_.telemetry},
+                options_.auth, options_.telemetry, options_.follow_redirects, options_.max_redirects},
       cookies_(options_.cookie_jar ? *options_.cookie_jar : std::make_shared<SharedCookieJar>()),
       pool_(std::make_shared<detail::ClientPool>(executor_, pool_options(options_))) {
   if (options_.circuit_breaker) {
@@ -123,10 +113,6 @@ asio::awaitable<Response> Client::stream(std::string method, std::string url, Re
 asio::awaitable<Response> Client::send(std::string method, std::string url, RequestOptions options) {
   url = absolute(std::move(url));
   if (pool_->closed() && options_.transport == nullptr) throw_error(make_error(ErrorCode::pool_closed, "the client is closed"), url);
-  const bool follow = options.follow_redirects.value_or(options_.follow_redirects);
-  options.redirect = follow;
-  options.retries = with_redirects(options.retries ? std::move(*options.retries) : client_retries(options_), follow,
-                                   options_.max_redirects);
   if (!options_.cookies.empty()) options.cookies.insert(options.cookies.begin(), options_.cookies.begin(), options_.cookies.end());
 
   ClientContext context;
