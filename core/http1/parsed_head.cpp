@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace hipp::http1 {
@@ -117,9 +118,28 @@ Result<void> parse_status_line(std::string_view line, ParsedHead& out) {
   return {};
 }
 
-}  // namespace
+// The lines of a head from its status line through its empty line.
+//
+// kFramed: the caller's scanner has checked the line framing and cut `head`
+// right after the empty line; a failure is the head's error. Otherwise the end
+// is unknown and this pass checks the framing itself: each CR must be followed
+// by LF, and the empty line ends the head, whose size is returned. A line that
+// starts with whitespace (obs-fold) or holds a bare LF fails as a field line
+// without a name or as a control byte in a value. Any failure of that mode
+// (an incomplete head too) carries no error of its own: the caller takes the
+// careful path, which names it.
+template <bool kFramed>
+Result<std::size_t> parse_lines(std::string_view head, std::size_t max_header_count, ParsedHead& out) {
+  const auto reject = [](ErrorCode code, const char* detail) -> Unexpected {
+    if constexpr (kFramed) return fail(code, detail);
+    (void)detail;
+    return fail(code);
+  };
+  // Unframed, a CR that ends a line must have its LF within the input.
+  const auto lf_follows = [](const char* cr, const char* end) noexcept {
+    return kFramed || (cr + 1 < end && cr[1] == '\n');
+  };
 
-Result<void> parse_head(std::string_view head, std::size_t max_header_count, ParsedHead& out) {
   out.status = 0;
   out.reason = {};
   out.headers.clear();
@@ -130,62 +150,69 @@ Result<void> parse_head(std::string_view head, std::size_t max_header_count, Par
   out.connection_close = false;
   out.connection_keep_alive = false;
 
-  const char* p = head.data();
-  const char* const end = head.data() + head.size();
+  const char* const begin = head.data();
+  const char* p = begin;
+  const char* const end = begin + head.size();
 
-  // The caller guarantees CRLF line ends, so the first CR ends the status line.
+  // Framed or not, the first CR ends the status line: any LF before it is a
+  // control byte that parse_status_line refuses.
   const void* cr = std::memchr(p, '\r', head.size());
-  if (cr == nullptr) return malformed("response head without CRLF");
+  if (cr == nullptr) return reject(ErrorCode::malformed_response, "response head without CRLF");
   const char* eol = static_cast<const char*>(cr);
-  if (auto r = parse_status_line(std::string_view(p, static_cast<std::size_t>(eol - p)), out); !r) return r;
+  if (!lf_follows(eol, end)) return reject(ErrorCode::malformed_response, "CR not followed by LF");
+  if (auto r = parse_status_line(std::string_view(p, static_cast<std::size_t>(eol - p)), out); !r) {
+    return Unexpected{std::move(r).error()};
+  }
   p = eol + 2;
 
   std::size_t count = 0;
   while (p < end) {
     if (*p == '\r') {
-      // The empty line ends the head (RFC 9112 §2.1); the caller cut the head right after it.
-      if (p + 2 != end) return malformed("bytes after the empty line of a head");
-      return {};
+      // The empty line ends the head (RFC 9112 §2.1).
+      if (!lf_follows(p, end)) return reject(ErrorCode::malformed_response, "CR not followed by LF");
+      if (kFramed && p + 2 != end) return reject(ErrorCode::malformed_response, "bytes after the empty line of a head");
+      return static_cast<std::size_t>(p + 2 - begin);
     }
     // field-name: 1*tchar, then the colon with no whitespace before it (RFC 9112 §5.1).
     // CR is no tchar, so the name ends inside its line.
     const char* q = p;
     while (q < end && (kClass[static_cast<unsigned char>(*q)] & kTchar) != 0) ++q;
-    if (q == p) return malformed("field line without a field name");
-    if (q == end || *q != ':') return malformed("invalid byte in a field name");
+    if (q == p) return reject(ErrorCode::malformed_response, "field line without a field name");
+    if (q == end || *q != ':') return reject(ErrorCode::malformed_response, "invalid byte in a field name");
     const std::string_view name(p, static_cast<std::size_t>(q - p));
     // The value runs to the CR of its line: the first control byte that is
     // not HTAB must be that CR (RFC 9110 §5.5).
     const char* v = q + 1;
     while (true) {
       v = find_control(v, end);
-      if (v == end) return malformed("response head without its empty line");
+      if (v == end) return reject(ErrorCode::malformed_response, "response head without its empty line");
       if (*v != '\t') break;
       ++v;
     }
-    if (*v != '\r') return malformed("control byte in a field value");
+    if (*v != '\r') return reject(ErrorCode::malformed_response, "control byte in a field value");
     eol = v;
+    if (!lf_follows(eol, end)) return reject(ErrorCode::malformed_response, "CR not followed by LF");
     const std::string_view raw_value(q + 1, static_cast<std::size_t>(eol - q - 1));
     const std::string_view value = trim_ows(raw_value);
     p = eol + 2;
-    if (++count > max_header_count) return fail(ErrorCode::too_many_headers, "more fields than max_header_count");
+    if (++count > max_header_count) return reject(ErrorCode::too_many_headers, "more fields than max_header_count");
 
     // The fields the framing depends on; the length check on the name is cheap
     // and rules out nearly every other field before any case-folded compare.
     if (name.size() == 14 && iequals(name, "Content-Length")) {
       // RFC 9112 §6.3: Content-Length with Transfer-Encoding is an error for a client.
       if (out.has_transfer_encoding) {
-        return fail(ErrorCode::conflicting_framing, "Content-Length together with Transfer-Encoding");
+        return reject(ErrorCode::conflicting_framing, "Content-Length together with Transfer-Encoding");
       }
       // RFC 9110 §8.6 allows identical duplicates; llhttp does not, and neither do we.
-      if (out.has_content_length) return fail(ErrorCode::invalid_content_length, "more than one Content-Length");
+      if (out.has_content_length) return reject(ErrorCode::invalid_content_length, "more than one Content-Length");
       if (!parse_length(raw_value, out.content_length)) {
-        return fail(ErrorCode::invalid_content_length, "Content-Length is not a decimal number");
+        return reject(ErrorCode::invalid_content_length, "Content-Length is not a decimal number");
       }
       out.has_content_length = true;
     } else if (name.size() == 17 && iequals(name, "Transfer-Encoding")) {
       if (out.has_content_length) {
-        return fail(ErrorCode::conflicting_framing, "Transfer-Encoding together with Content-Length");
+        return reject(ErrorCode::conflicting_framing, "Transfer-Encoding together with Content-Length");
       }
       out.has_transfer_encoding = true;
       // RFC 9112 §6.3 rule 4: chunked only as the final coding of the final field.
@@ -201,7 +228,22 @@ Result<void> parse_head(std::string_view head, std::size_t max_header_count, Par
     }
     out.headers.add(name, value);
   }
-  return malformed("response head without its empty line");
+  return reject(ErrorCode::malformed_response, "response head without its empty line");
+}
+
+}  // namespace
+
+Result<void> parse_head(std::string_view head, std::size_t max_header_count, ParsedHead& out) {
+  auto size = parse_lines<true>(head, max_header_count, out);
+  if (!size) return Unexpected{std::move(size).error()};
+  return {};
+}
+
+std::optional<std::size_t> parse_buffered_head(std::string_view input, std::size_t max_header_count,
+                                               ParsedHead& out) {
+  auto size = parse_lines<false>(input, max_header_count, out);
+  if (!size) return std::nullopt;
+  return *size;
 }
 
 }  // namespace hipp::http1

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "core/message/headers.hpp"
@@ -55,5 +56,17 @@ struct ParsedHead {
 // invalid_content_length (not a decimal, too large, or repeated),
 // conflicting_framing (Content-Length and Transfer-Encoding together).
 Result<void> parse_head(std::string_view head, std::size_t max_header_count, ParsedHead& out);
+
+// The fast path for a head that arrived whole: `input` starts with a head
+// whose end is not known yet, and this one pass both checks its line framing
+// (what the scanner would) and parses it. Returns the head's size, status line
+// through empty line, when `input` starts with a complete head that
+// parse_head() accepts after the scanner does, with `out` filled as
+// parse_head() fills it. Returns nullopt for everything else (an incomplete
+// head, or any error in it): the caller then takes the careful path, scanner
+// and parse_head(), which finds where the head ends or names its error. The
+// caller bounds `input` by its own max_header_bytes.
+std::optional<std::size_t> parse_buffered_head(std::string_view input, std::size_t max_header_count,
+                                               ParsedHead& out);
 
 }  // namespace hipp::http1

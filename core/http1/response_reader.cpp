@@ -1,8 +1,10 @@
 #include "core/http1/response_reader.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 
 namespace hipp::http1 {
@@ -202,16 +204,26 @@ bool ResponseReader::scan_head(const char* begin, const char* end) {
 // stopped, so each byte is scanned once however the input is split.
 Result<Event> ResponseReader::parse_head_bytes(const char* begin, const char* end, std::size_t& consumed) {
   if (begin != end) started_ = true;
-  if (!scan_head(begin + phase_bytes_, end)) return fail(error_code_, error_detail_);
-  if (!head_done_) return Event{NeedData{}};
-  const std::size_t size = phase_bytes_;
   // head_ lost its field vector to the previous event: one allocation for a
   // typical head instead of regrowing at 1, 2, 4, 8 fields.
   head_.headers.reserve(kExpectedFields);
-  if (auto ok = parse_head(std::string_view(begin, size), limits_.max_header_count, head_); !ok) {
-    return Unexpected{std::move(ok).error()};
+  std::optional<std::size_t> whole;
+  if (phase_bytes_ == 0 && begin != end) {
+    // Nearly always the whole head comes in the first read: one pass checks
+    // its framing and parses it. Anything else falls through, having cost one
+    // extra pass at most, since the scanner below then keeps phase_bytes_.
+    const auto window = std::min(static_cast<std::size_t>(end - begin), limits_.max_header_bytes);
+    whole = parse_buffered_head(std::string_view(begin, window), limits_.max_header_count, head_);
   }
-  consumed = size;
+  if (!whole) {
+    if (!scan_head(begin + phase_bytes_, end)) return fail(error_code_, error_detail_);
+    if (!head_done_) return Event{NeedData{}};
+    if (auto ok = parse_head(std::string_view(begin, phase_bytes_), limits_.max_header_count, head_); !ok) {
+      return Unexpected{std::move(ok).error()};
+    }
+    whole = phase_bytes_;
+  }
+  consumed = *whole;
   enter_phase(Phase::head);
   const int status = head_.status;
   if (status == 101) {

@@ -8,7 +8,10 @@
 // (parsed_head.hpp) once all of it has arrived; the connection buffers it, so
 // nothing is consumed before that. The verdict is therefore the same however
 // the input is split: the scanner's earliest framing error inside the head,
-// or else parse_head()'s.
+// or else parse_head()'s. When a whole head comes in the first read, as it
+// nearly always does, parse_buffered_head() checks the framing and parses in
+// one pass instead; it accepts only what that careful path accepts, with the
+// same result, and leaves every other case (an incomplete or broken head) to it.
 //
 // Chunked bodies go to llhttp, started on a fixed "chunked" head, in its
 // default (non-lenient) configuration; no llhttp_set_lenient_* is ever called.
