@@ -3,6 +3,10 @@
 namespace hipp::exchange {
 
 void CookieHeader::apply(Headers& headers, std::string_view jar_cookies) {
+  if (jar_cookies.empty() && !sent_ && !headers.contains("Cookie")) {
+    caller_.reset();  // nothing to send, nothing of ours to take back: most requests
+    return;
+  }
   std::optional<std::string> current;
   for (std::string_view v : headers.get_all("Cookie")) {
     if (current) {

@@ -10,24 +10,32 @@ SharedCookieJar::SharedCookieJar(cookies::Limits limits, std::shared_ptr<const c
     : jar_(limits, std::move(suffixes)) {}
 
 std::string SharedCookieJar::cookie_header(const url::Url& url, std::int64_t unix_now) {
+  if (empty_.load(std::memory_order_acquire)) return {};
   const std::lock_guard hold(lock_);
-  return jar_.cookie_header(url, unix_now);
+  std::string header = jar_.cookie_header(url, unix_now);
+  note_size();  // the answer drops expired cookies
+  return header;
 }
 
 void SharedCookieJar::store(const url::Url& url, const Headers& response_headers, std::int64_t unix_now) {
   if (!response_headers.contains("Set-Cookie")) return;  // the common case takes no lock
   const std::lock_guard hold(lock_);
   jar_.store_all(url, response_headers, unix_now);
+  note_size();
 }
 
 Result<void> SharedCookieJar::set_cookie(const url::Url& url, std::string_view set_cookie, std::int64_t unix_now) {
   const std::lock_guard hold(lock_);
-  return jar_.store(url, set_cookie, unix_now);
+  auto stored = jar_.store(url, set_cookie, unix_now);
+  note_size();
+  return stored;
 }
 
 Result<void> SharedCookieJar::insert(cookies::Cookie cookie, std::int64_t unix_now) {
   const std::lock_guard hold(lock_);
-  return jar_.insert(std::move(cookie), unix_now);
+  auto inserted = jar_.insert(std::move(cookie), unix_now);
+  note_size();
+  return inserted;
 }
 
 std::size_t SharedCookieJar::load_netscape(std::string_view content, std::int64_t unix_now) {
@@ -38,6 +46,7 @@ std::size_t SharedCookieJar::load_netscape(std::string_view content, std::int64_
     if (c.expired(unix_now)) continue;
     if (jar_.insert(std::move(c), unix_now)) ++added;
   }
+  note_size();
   return added;
 }
 
@@ -67,6 +76,7 @@ std::size_t SharedCookieJar::size() const {
 void SharedCookieJar::clear() {
   const std::lock_guard hold(lock_);
   jar_.clear();
+  note_size();
 }
 
 std::int64_t SharedCookieJar::unix_now() {

@@ -12,6 +12,7 @@
 // Thread safety: every member may be called from any number of threads at once.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -57,8 +58,14 @@ class SharedCookieJar final : public exchange::CookieStore {
   static std::int64_t unix_now();
 
  private:
+  // Called with lock_ held after every change to jar_.
+  void note_size() noexcept { empty_.store(jar_.size() == 0, std::memory_order_release); }
+
   mutable std::mutex lock_;
   cookies::CookieJar jar_;
+  // Whether jar_ held no cookie after its last change: a request to a client whose jar is empty (most
+  // of them) asks for its Cookie header without taking the lock.
+  std::atomic<bool> empty_{true};
 };
 
 }  // namespace hipp
