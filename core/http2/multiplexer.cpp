@@ -123,6 +123,17 @@ void Multiplexer::close(StreamId stream) noexcept {
   streams_.erase(it);
 }
 
+bool Multiplexer::try_claim() noexcept {
+  if (!is_reusable()) return false;
+  if (connection_.available_streams() <= claimed_) return false;
+  ++claimed_;
+  return true;
+}
+
+void Multiplexer::unclaim() noexcept {
+  if (claimed_ > 0) --claimed_;
+}
+
 bool Multiplexer::has_events(StreamId stream) const noexcept {
   auto it = streams_.find(stream);
   return it != streams_.end() && (!it->second.kept.empty() || it->second.ended);

@@ -20,6 +20,13 @@
 // owner never reads are credited when it is closed. An owner that stops reading therefore stalls its
 // own stream and, past the connection window, the connection: that is the back-pressure.
 //
+// Claims: a transport that shares the connection picks it for a request before the request opens its
+// stream (the exchange opens it once it runs). try_claim() reserves a stream for it meanwhile, so that
+// requests picking the connection at the same time do not overshoot the peer's MAX_CONCURRENT_STREAMS
+// (RFC 9113 §5.1.2: a stream beyond it would be refused) and a connection with a request on its way is not
+// taken for idle; unclaim() ends the reservation once the stream is open, or will not be. The multiplexer
+// only counts claims: open() neither needs nor ends one.
+//
 // Errors: a connection error (next_event() of the connection failing) ends every stream: each
 // next_event() call returns it from then on. A stream's own end without a response is its StreamReset
 // event; GOAWAY is recorded (goaway_received()) and its unprocessed streams get their StreamReset.
@@ -66,10 +73,20 @@ class Multiplexer {
   // credits their unread bytes. Unknown streams are ignored.
   void close(StreamId stream) noexcept;
 
+  // Reserves one stream for a request about to open it (see Claims in the header comment). False, with
+  // nothing reserved, when no new stream may be opened here (!is_reusable()) or when every stream the peer
+  // allows now is open or claimed (connection().available_streams() <= claimed_streams()).
+  bool try_claim() noexcept;
+  // Ends one claim. Without a claim to end it does nothing.
+  void unclaim() noexcept;
+  std::size_t claimed_streams() const noexcept { return claimed_; }
+
   // Whether `stream` has kept events waiting, or has ended.
   bool has_events(StreamId stream) const noexcept;
   // Streams opened and not yet closed.
   std::size_t active_streams() const noexcept { return streams_.size(); }
+  // No stream open and none claimed: no request has, or is about to have, a stream here.
+  bool is_idle() const noexcept { return streams_.empty() && claimed_ == 0; }
   // Whether new streams may be opened on this connection (it may still be full for now:
   // connection().available_streams()).
   bool is_reusable() const noexcept { return !error_ && !closed_ && connection_.is_reusable(); }
@@ -99,6 +116,7 @@ class Multiplexer {
   std::map<StreamId, Stream> streams_;
   std::optional<Error> error_;
   bool closed_ = false;  // ConnectionClosed was seen
+  std::size_t claimed_ = 0;  // streams reserved by try_claim() and not yet unclaim()ed
 };
 
 }  // namespace hipp::http2

@@ -136,8 +136,8 @@ std::vector<ConnectionId> PoolSet::expire(TimePoint now) {
   return out;
 }
 
-std::map<std::string, PoolStats> PoolSet::stats() const {
-  std::map<std::string, PoolStats> out;
+PoolStatsByOrigin PoolSet::stats() const {
+  PoolStatsByOrigin out;
   for (const auto& [prefix, entry] : pools_) {
     PoolStats& row = out[entry.key.to_string()];
     row.idle += entry.pool.idle();

@@ -28,18 +28,11 @@
 
 #include "core/pool/connection_pool.hpp"
 #include "core/pool/pool_key.hpp"
+#include "core/pool/pool_stats.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 
 namespace hipp::pool {
-
-// One row of stats() (hyperhttp's get_pool_stats()).
-struct PoolStats {
-  std::size_t idle = 0;
-  std::size_t in_use = 0;  // connecting included
-  std::size_t total = 0;   // idle + in_use
-  friend bool operator==(const PoolStats&, const PoolStats&) = default;
-};
 
 class PoolSet {
  public:
@@ -78,7 +71,7 @@ class PoolSet {
 
   // Per origin ("scheme://host:port", PoolKey::to_string()): idle, in use, total. Pools whose keys differ
   // only in proxy or TLS settings, and retired pools still draining, are added into their origin's row.
-  std::map<std::string, PoolStats> stats() const;
+  PoolStatsByOrigin stats() const;
 
   std::size_t size() const { return live_.size(); }                    // live pools
   std::size_t retired() const { return pools_.size() - live_.size(); }  // evicted pools still draining

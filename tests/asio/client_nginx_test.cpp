@@ -15,11 +15,13 @@
 
 #include "tests/asio/run_async.hpp"
 #include "tests/support/nginx_fixture.hpp"
+#include "tests/support/total_connections.hpp"
 #include "transports/api/errors.hpp"
 #include "transports/asio/client.hpp"
 
 using hipp::test::NginxFixture;
 using hipp::test::run_async;
+using hipp::test::total_connections;
 namespace async = hipp::async;
 
 namespace {
@@ -114,9 +116,7 @@ TEST_CASE("async max_connections caps every origin together; waiters are served 
   CHECK(connections.size() <= 2);
   // The first two started on their own connections; every later one waited its turn, oldest first.
   for (std::size_t k = 2; k + 1 < finished.size(); ++k) CHECK(finished[k] < finished[k + 1]);
-  std::size_t total = 0;
-  for (const auto& [key, s] : client.get_pool_stats()) total += s.total;
-  CHECK(total <= 2);
+  CHECK(total_connections(client) <= 2);
 }
 
 TEST_CASE("async pool timeout: a request that finds no room within the pool deadline fails", "[asio]") {
@@ -255,9 +255,7 @@ TEST_CASE("async: 1,000 concurrent requests finish and leak no descriptor", "[as
     io.run();
     CHECK(done == 1000);
     CHECK(failed == 0);
-    std::size_t total = 0;
-    for (const auto& [key, s] : client.get_pool_stats()) total += s.total;
-    CHECK(total <= 64);
+    CHECK(total_connections(client) <= 64);
   }
   CHECK(open_descriptors() == before);
 }

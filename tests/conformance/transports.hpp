@@ -53,10 +53,22 @@ inline std::vector<test::Script> scripts_for(const std::vector<std::string>& res
   return scripts;
 }
 
-struct BlockingTransport {
-  static constexpr const char* name = "blocking";
-  explicit BlockingTransport(const std::vector<std::string>& responses) : server(scripts_for(responses)) {}
+// What the Blocking and Asio adapters share: a ScriptedServer on loopback playing the responses, one a
+// connection, and what it was sent.
+struct LoopbackServer {
+  explicit LoopbackServer(const std::vector<std::string>& responses) : server(scripts_for(responses)) {}
   std::string url(std::string_view path) const { return server.url(path); }
+  std::vector<std::string> requests() const {
+    std::vector<std::string> out;
+    for (const auto& r : server.requests()) out.push_back(r.raw);
+    return out;
+  }
+  test::ScriptedServer server;
+};
+
+struct BlockingTransport : LoopbackServer {
+  static constexpr const char* name = "blocking";
+  using LoopbackServer::LoopbackServer;
   Outcome fetch(const std::string& method, const std::string& url, RequestOptions options) {
     return capture([&] {
       blocking::PoolManager http;
@@ -72,18 +84,11 @@ struct BlockingTransport {
       return o;
     });
   }
-  std::vector<std::string> requests() const {
-    std::vector<std::string> out;
-    for (const auto& r : server.requests()) out.push_back(r.raw);
-    return out;
-  }
-  test::ScriptedServer server;
 };
 
-struct AsioTransport {
+struct AsioTransport : LoopbackServer {
   static constexpr const char* name = "asio";
-  explicit AsioTransport(const std::vector<std::string>& responses) : server(scripts_for(responses)) {}
-  std::string url(std::string_view path) const { return server.url(path); }
+  using LoopbackServer::LoopbackServer;
   Outcome fetch(const std::string& method, const std::string& url, RequestOptions options) {
     return capture([&] {
       asio::io_context io;
@@ -100,12 +105,6 @@ struct AsioTransport {
       return o;
     });
   }
-  std::vector<std::string> requests() const {
-    std::vector<std::string> out;
-    for (const auto& r : server.requests()) out.push_back(r.raw);
-    return out;
-  }
-  test::ScriptedServer server;
 };
 
 struct MockTransport {

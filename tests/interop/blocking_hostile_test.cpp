@@ -6,12 +6,14 @@
 #include <hipp/hipp.hpp>
 
 #include "tests/support/scripted_server.hpp"
+#include "tests/support/total_connections.hpp"
 
 using namespace std::chrono_literals;
 namespace step = hipp::test::step;
 using hipp::ErrorCode;
 using hipp::test::Script;
 using hipp::test::ScriptedServer;
+using hipp::test::total_connections;
 
 namespace {
 
@@ -30,10 +32,7 @@ void expect_failure(Script script, ErrorCode code, hipp::RequestOptions options 
     CHECK(e.code() == code);
     CHECK(e.url() == server.url("/"));
   }
-  for (const auto& [origin, stats] : http.pool_stats()) {
-    CHECK(stats.idle == 0);
-    CHECK(stats.total == 0);
-  }
+  CHECK(total_connections(http) == 0);
 }
 
 Script respond(std::string bytes) { return {step::read_request(), step::send(std::move(bytes)), step::close()}; }
@@ -196,7 +195,7 @@ TEST_CASE("a server answering before the body with Expect: 100-continue: the bod
                         {.headers = {{"Expect", "100-continue"}, {"Content-Length", "5"}}, .body = std::string("hello")});
   CHECK(r.status() == 413);
   // The request was never completed, so the connection cannot carry another one.
-  CHECK(http.pool_stats().begin()->second.total == 0);
+  CHECK(total_connections(http) == 0);
 }
 
 TEST_CASE("invalid input never reaches the wire") {

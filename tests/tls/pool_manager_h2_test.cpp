@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "tests/support/nginx_fixture.hpp"
+#include "tests/support/total_connections.hpp"
 #include "tests/tls/cert_matrix.hpp"
 
 using hipp::test::cert_matrix;
 using hipp::test::NginxFixture;
 using hipp::test::NginxTls;
+using hipp::test::total_connections;
 
 namespace {
 
@@ -113,7 +115,7 @@ TEST_CASE("PoolManager: concurrent requests share one HTTP/2 connection", "[tls]
   std::set<std::uint64_t> connections;
   for (const auto& e : new_entries(before, kThreads * kEach, "?rush")) connections.insert(e.connection);
   CHECK(connections.size() == 1);
-  CHECK(http.pool_stats().begin()->second.total == 1);
+  CHECK(total_connections(http) == 1);
 }
 
 TEST_CASE("PoolManager over HTTP/2: large bodies both ways, streamed responses beside others", "[tls][http2]") {
@@ -156,7 +158,7 @@ TEST_CASE("PoolManager over HTTP/2: large bodies both ways, streamed responses b
       CHECK(streamed.read(10).size() == 10);
     }  // destroyed unfinished: RST_STREAM(CANCEL)
     CHECK(http.request("GET", url("/small")).data().size() == NginxFixture::small_size);
-    CHECK(http.pool_stats().begin()->second.total == 1);
+    CHECK(total_connections(http) == 1);
   }
 }
 
@@ -177,5 +179,5 @@ TEST_CASE("PoolManager over HTTP/2: a GOAWAY after nginx's keepalive_requests mo
   std::set<std::uint64_t> connections;
   for (const auto& e : new_entries(before, kRequests, "/small?goaway HTTP/2.0")) connections.insert(e.connection);
   CHECK(connections.size() == 2);
-  CHECK(http.pool_stats().begin()->second.total == 1);  // the finished connection was let go
+  CHECK(total_connections(http) == 1);  // the finished connection was let go
 }

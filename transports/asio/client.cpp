@@ -168,10 +168,6 @@ asio::awaitable<void> Client::aclose() {
 
 void Client::close() { pool_->close(); }
 
-std::map<std::string, PoolStats> Client::get_pool_stats() const {
-  std::map<std::string, PoolStats> out;
-  for (const auto& [key, s] : pool_->stats()) out[key] = PoolStats{s.idle, s.in_use, s.total};
-  return out;
-}
+std::map<std::string, PoolStats> Client::get_pool_stats() const { return pool_->stats(); }
 
 }  // namespace hipp::async

@@ -36,6 +36,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
 
+#include "core/pool/pool_stats.hpp"
 #include "transports/api/client_policies.hpp"
 #include "transports/api/exchange_setup.hpp"
 #include "transports/api/request_options.hpp"
@@ -49,11 +50,8 @@ namespace detail {
 class ClientPool;
 }
 
-struct PoolStats {
-  std::size_t idle = 0;
-  std::size_t in_use = 0;
-  std::size_t total = 0;
-};
+// One origin's row of get_pool_stats(): the core's, as the blocking client's.
+using PoolStats = pool::PoolStats;
 
 class Client {
  public:

@@ -32,6 +32,7 @@
 #include "core/http2/connection.hpp"
 #include "core/message/headers.hpp"
 #include "core/policy/timeout.hpp"
+#include "core/pool/pool_stats.hpp"
 #include "transports/api/client_policies.hpp"
 #include "transports/tls/client_config.hpp"
 #include "transports/api/request_options.hpp"
@@ -98,11 +99,8 @@ struct PoolManagerOptions {
   TraceHook trace{};                         // optional
 };
 
-struct PoolStats {
-  std::size_t idle = 0;
-  std::size_t in_use = 0;
-  std::size_t total = 0;
-};
+// One origin's row of pool_stats(): the core's, as the async client's.
+using PoolStats = pool::PoolStats;
 
 namespace detail {
 class PoolState;

@@ -159,6 +159,48 @@ TEST_CASE("http2 multiplexer: a connection error reaches every stream", "[http2]
   CHECK_FALSE(w.mux.open("GET", "https", "example.com", "/", {}, false).has_value());
 }
 
+TEST_CASE("http2 multiplexer: claims count against MAX_CONCURRENT_STREAMS until their stream opens",
+          "[http2][multiplexer]") {
+  ServerSettings ss;
+  ss.max_concurrent_streams = 2;
+  Wire w({}, ss);
+  w.drive();  // the server's SETTINGS: two streams at a time
+  REQUIRE(w.mux.connection().available_streams() == 2);
+  CHECK(w.mux.is_idle());
+  CHECK(w.mux.try_claim());
+  CHECK_FALSE(w.mux.is_idle());  // a request is on its way
+  CHECK(w.mux.try_claim());
+  CHECK_FALSE(w.mux.try_claim());  // both streams are spoken for, though none is open yet
+  CHECK(w.mux.claimed_streams() == 2);
+
+  // The first request opens its stream, which now counts as open instead of claimed.
+  const StreamId a = get(w.mux, "/a");
+  w.mux.unclaim();
+  CHECK(w.mux.claimed_streams() == 1);
+  CHECK_FALSE(w.mux.try_claim());  // one open, one claimed
+  w.mux.unclaim();                 // the second request gave up before opening its stream
+  CHECK(w.mux.try_claim());
+  w.mux.unclaim();
+  w.mux.unclaim();  // no claim left to end: nothing happens
+  CHECK(w.mux.claimed_streams() == 0);
+  CHECK_FALSE(w.mux.is_idle());  // a's stream is still open
+  w.mux.close(a);
+  CHECK(w.mux.is_idle());
+}
+
+TEST_CASE("http2 multiplexer: a connection that takes no new streams grants no claim", "[http2][multiplexer]") {
+  Wire w;
+  w.drive();
+  // A DATA frame on stream 0 is a connection error (RFC 9113 §6.1).
+  w.server.inject(std::string("\x00\x00\x01\x00\x00\x00\x00\x00\x00x", 10));
+  w.drive();
+  REQUIRE_FALSE(w.mux.pump().has_value());
+  CHECK_FALSE(w.mux.is_reusable());
+  CHECK_FALSE(w.mux.try_claim());
+  CHECK(w.mux.claimed_streams() == 0);
+  CHECK(w.mux.is_idle());
+}
+
 TEST_CASE("http2 channel: the exchange's event vocabulary over a stream", "[http2][multiplexer]") {
   Wire w;
   exchange::Http2Channel channel(w.mux);

@@ -220,6 +220,18 @@ TEST_CASE("stats per origin add up pools that differ only in proxy or TLS settin
   CHECK(stats.at("http://other:80") == PoolStats{0, 1, 1});
 }
 
+TEST_CASE("count_connection adds a connection held outside the pools into its origin's row") {
+  PoolSet set(PoolConfig{.maxsize = 4});
+  const PoolKey h2 = origin("example.com", 443, "https");
+  open_new(set, origin("other"), at(0));
+  auto stats = set.stats();
+  count_connection(stats, h2, true);   // a shared HTTP/2 connection nobody has a stream on
+  count_connection(stats, h2, false);  // and one in use
+  count_connection(stats, origin("other"), true);
+  CHECK(stats.at("https://example.com:443") == PoolStats{1, 1, 2});
+  CHECK(stats.at("http://other:80") == PoolStats{1, 1, 2});
+}
+
 TEST_CASE("num_pools 0 keeps only the pool just asked for") {
   PoolSet set(PoolConfig{}, 0);
   CHECK(set.num_pools() == 1);

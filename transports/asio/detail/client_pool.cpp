@@ -365,16 +365,9 @@ void ClientPool::close() {
   for (auto& [ticket, waiter] : waiters_) waiter->timer->cancel();
 }
 
-std::map<std::string, PoolStatsEntry> ClientPool::stats() const {
-  std::map<std::string, PoolStatsEntry> out;
-  for (const auto& [key, s] : pools_.stats()) out[key] = PoolStatsEntry{s.idle, s.in_use, s.total};
-  for (const auto& c : h2_) {
-    PoolStatsEntry& entry = out[c->key().to_string()];
-    const bool idle = c->is_idle();
-    entry.idle += idle ? 1 : 0;
-    entry.in_use += idle ? 0 : 1;
-    entry.total += 1;
-  }
+pool::PoolStatsByOrigin ClientPool::stats() const {
+  pool::PoolStatsByOrigin out = pools_.stats();
+  for (const auto& c : h2_) pool::count_connection(out, c->key(), c->is_idle());
   return out;
 }
 

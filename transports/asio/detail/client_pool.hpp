@@ -57,12 +57,6 @@ struct PoolOptions {
   connect::DnsCacheOptions dns_cache{};
 };
 
-struct PoolStatsEntry {
-  std::size_t idle = 0;
-  std::size_t in_use = 0;
-  std::size_t total = 0;
-};
-
 class ClientPool : public std::enable_shared_from_this<ClientPool> {
  public:
   ClientPool(asio::any_io_executor strand, PoolOptions options);
@@ -82,7 +76,7 @@ class ClientPool : public std::enable_shared_from_this<ClientPool> {
   // when released.
   void close();
   bool closed() const noexcept { return closed_; }
-  std::map<std::string, PoolStatsEntry> stats() const;
+  pool::PoolStatsByOrigin stats() const;
   const asio::any_io_executor& executor() const noexcept { return strand_; }
 
  private:

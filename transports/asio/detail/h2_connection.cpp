@@ -30,13 +30,6 @@ void H2Connection::start() {
       asio::detached);
 }
 
-bool H2Connection::try_claim() noexcept {
-  if (!is_reusable()) return false;
-  if (mux_.connection().available_streams() <= claimed_) return false;
-  ++claimed_;
-  return true;
-}
-
 asio::awaitable<Result<void>> H2Connection::flush(TimePoint deadline) {
   if (dead_) co_return fail(ErrorCode::connection_closed, "the HTTP/2 connection is closed", ErrorOrigin::remote);
   if (writing_) co_return Result<void>{};  // the writer in progress takes these bytes too

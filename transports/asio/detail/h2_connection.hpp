@@ -46,10 +46,10 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   std::string peer_address() const { return stream_->peer_address(); }
   http2::Multiplexer& mux() noexcept { return mux_; }
 
-  // Claims one stream for a request about to start: false when the connection takes no new streams or
-  // every stream it allows is open or claimed. Each claim ends with unclaim() once the stream is open.
-  bool try_claim() noexcept;
-  void unclaim() noexcept { --claimed_; }
+  // Claims one stream for a request about to start: http2::Multiplexer::try_claim(), and false once the
+  // connection is dead. Each claim ends with unclaim() once the stream is open.
+  bool try_claim() noexcept { return !dead_ && mux_.try_claim(); }
+  void unclaim() noexcept { mux_.unclaim(); }
 
   // Writes everything the machine has pending. Errors: write_timeout, connection_reset, cancelled and TLS
   // errors; every one but the caller's own timeout or cancellation ends the connection.
@@ -62,7 +62,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
                                                bool any_input = false);
 
   bool is_reusable() const noexcept { return !dead_ && mux_.is_reusable(); }
-  bool is_idle() const noexcept { return mux_.active_streams() == 0 && claimed_ == 0; }
+  bool is_idle() const noexcept { return mux_.is_idle(); }
   bool is_dead() const noexcept { return dead_; }
   TimePoint idle_since() const noexcept { return idle_since_; }
   void mark_idle(TimePoint now) noexcept { idle_since_ = now; }
@@ -94,7 +94,6 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   std::vector<Waiter*> waiters_;
   bool writing_ = false;
   bool dead_ = false;
-  std::size_t claimed_ = 0;
   TimePoint idle_since_;
   std::shared_ptr<void> slot_;
 };

@@ -18,13 +18,6 @@ H2Session::H2Session(pool::PoolKey key, TcpSocket socket, std::unique_ptr<tls::E
 
 H2Session::~H2Session() = default;
 
-bool H2Session::try_claim_locked() noexcept {
-  if (!is_reusable_locked()) return false;
-  if (mux_.connection().available_streams() <= claimed_) return false;
-  ++claimed_;
-  return true;
-}
-
 bool H2Session::is_dropped_locked() const noexcept { return dead_ || socket_.is_dropped(); }
 
 Result<void> H2Session::flush(TimePoint deadline) {

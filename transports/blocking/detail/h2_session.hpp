@@ -53,11 +53,11 @@ class H2Session {
   std::unique_lock<std::mutex> lock() { return std::unique_lock(state_mutex_); }
   http2::Multiplexer& mux() noexcept { return mux_; }
 
-  // Claims one stream for a request about to start (under lock()): false when the connection takes
-  // no new streams or all it allows are open or claimed. Each claim ends with unclaim() once the
-  // request's stream is open (or was not opened).
-  bool try_claim_locked() noexcept;
-  void unclaim_locked() noexcept { --claimed_; }
+  // Claims one stream for a request about to start (under lock()): http2::Multiplexer::try_claim(), and
+  // false once the connection is dead. Each claim ends with unclaim() once the request's stream is open
+  // (or was not opened).
+  bool try_claim_locked() noexcept { return !dead_ && mux_.try_claim(); }
+  void unclaim_locked() noexcept { mux_.unclaim(); }
 
   // Writes everything the machine has pending, each write bounded by `deadline`. Takes the locks
   // itself (call it without lock()). Errors: write_timeout (the caller's: the connection lives on),
@@ -72,7 +72,7 @@ class H2Session {
   // Under lock(): whether new requests may be sent on it.
   bool is_reusable_locked() const noexcept { return !dead_ && mux_.is_reusable(); }
   // Under lock(): no stream open, none claimed.
-  bool is_idle_locked() const noexcept { return mux_.active_streams() == 0 && claimed_ == 0; }
+  bool is_idle_locked() const noexcept { return mux_.is_idle(); }
   // Under lock(): when the last stream closed (for keep-alive expiry).
   TimePoint idle_since_locked() const noexcept { return idle_since_; }
   void mark_idle_locked(TimePoint now) noexcept { idle_since_ = now; }
@@ -99,7 +99,6 @@ class H2Session {
   std::uint64_t input_generation_ = 0;  // bumped whenever input was fed or the connection died
   bool reading_ = false;
   bool dead_ = false;
-  std::size_t claimed_ = 0;
   TimePoint idle_since_;
 };
 

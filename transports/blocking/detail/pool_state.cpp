@@ -444,15 +444,10 @@ void PoolState::close() {
 
 std::map<std::string, PoolStats> PoolState::stats() const {
   std::lock_guard lock(mutex_);
-  std::map<std::string, PoolStats> out;
-  for (const auto& [key, s] : pools_.stats()) out[key] = PoolStats{s.idle, s.in_use, s.total};
+  std::map<std::string, PoolStats> out = pools_.stats();
   for (const auto& session : h2_sessions_) {
-    PoolStats& entry = out[session->key().to_string()];
     auto state = session->lock();
-    const bool idle = session->is_idle_locked();
-    entry.idle += idle ? 1 : 0;
-    entry.in_use += idle ? 0 : 1;
-    entry.total += 1;
+    pool::count_connection(out, session->key(), session->is_idle_locked());
   }
   return out;
 }
