@@ -70,6 +70,26 @@ TEST_CASE("SharedCookieJar: Netscape load and save, expired cookies left out") {
   CHECK(jar.cookies(kNow).size() == 2);
 }
 
+// cookie_header() skips the lock while the jar is empty: every kind of change must end that.
+TEST_CASE("SharedCookieJar: answers after every kind of change, empty or not") {
+  SharedCookieJar jar;
+  const url::Url site = u("http://h.test/");
+  CHECK(jar.cookie_header(site, kNow).empty());
+  jar.store(site, Headers{{"Set-Cookie", "a=1"}}, kNow);
+  CHECK(jar.cookie_header(site, kNow) == "a=1");
+  const std::vector<cookies::Cookie> kept = jar.cookies();
+  jar.clear();
+  CHECK(jar.cookie_header(site, kNow).empty());
+  REQUIRE(jar.insert(kept.at(0), kNow));
+  CHECK(jar.cookie_header(site, kNow) == "a=1");
+  jar.clear();
+  REQUIRE(jar.set_cookie(site, "b=2; Max-Age=10", kNow));
+  CHECK(jar.cookie_header(site, kNow) == "b=2");
+  CHECK(jar.cookie_header(site, kNow + 20).empty());  // expired: dropped by the answer
+  jar.store(site, Headers{{"Set-Cookie", "c=3"}}, kNow + 20);
+  CHECK(jar.cookie_header(site, kNow + 20) == "c=3");
+}
+
 TEST_CASE("SharedCookieJar: many threads store and read at once") {
   SharedCookieJar jar;
   std::vector<std::thread> threads;
