@@ -58,7 +58,7 @@ std::string head_text(const hipp::Response& r) {
   std::string out = r.version() + " " + std::to_string(r.status());
   if (!r.reason().empty() && r.version() != "HTTP/2") out += " " + r.reason();  // HTTP/2 has no reason phrase
   out += "\r\n";
-  for (const auto& f : r.headers()) out += f.name + ": " + f.value + "\r\n";
+  for (const auto& f : r.headers()) out.append(f.name).append(": ").append(f.value).append("\r\n");
   out += "\r\n";
   return out;
 }

@@ -142,7 +142,7 @@ Result<std::size_t> parse_lines(std::string_view head, std::size_t max_header_co
 
   out.status = 0;
   out.reason = {};
-  out.headers.clear();
+  out.spans.clear();
   out.has_content_length = false;
   out.content_length = 0;
   out.has_transfer_encoding = false;
@@ -165,12 +165,17 @@ Result<std::size_t> parse_lines(std::string_view head, std::size_t max_header_co
   }
   p = eol + 2;
 
+  // Fields are noted as spans of the bytes from here and copied once, all
+  // together, when the empty line is found.
+  const char* const fields_begin = p;
+  const auto offset = [fields_begin](const char* at) { return static_cast<std::uint32_t>(at - fields_begin); };
   std::size_t count = 0;
   while (p < end) {
     if (*p == '\r') {
       // The empty line ends the head (RFC 9112 §2.1).
       if (!lf_follows(p, end)) return reject(ErrorCode::malformed_response, "CR not followed by LF");
       if (kFramed && p + 2 != end) return reject(ErrorCode::malformed_response, "bytes after the empty line of a head");
+      out.headers.assign(std::string_view(fields_begin, static_cast<std::size_t>(p - fields_begin)), out.spans);
       return static_cast<std::size_t>(p + 2 - begin);
     }
     // field-name: 1*tchar, then the colon with no whitespace before it (RFC 9112 §5.1).
@@ -226,7 +231,8 @@ Result<std::size_t> parse_lines(std::string_view head, std::size_t max_header_co
         }
       });
     }
-    out.headers.add(name, value);
+    out.spans.push_back(Headers::FieldSpan{offset(name.data()), static_cast<std::uint32_t>(name.size()),
+                                           offset(value.data()), static_cast<std::uint32_t>(value.size())});
   }
   return reject(ErrorCode::malformed_response, "response head without its empty line");
 }

@@ -5,8 +5,8 @@
 // wire order, that every line ends in CRLF, that no line starts with
 // whitespace, and that the head fits in Limits::max_header_bytes). What is
 // left to check here is the syntax of the lines themselves, field by field,
-// with every name and value still a view into the caller's bytes until it is
-// copied, once, into `headers`.
+// with every name and value still a view into the caller's bytes until the
+// fields are copied, all in one block, into `headers`.
 //
 // The rules are at least as strict as llhttp 8.1's in its default mode (a
 // differential test holds us to that), and stricter where RFC 9112 is:
@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "core/message/headers.hpp"
 #include "core/result.hpp"
@@ -37,6 +38,9 @@ struct ParsedHead {
   int version_minor = 1;
   std::string_view reason;  // a view into the head given to parse_head()
   Headers headers;          // OWS-trimmed values, in wire order, owned
+  // Where each field is while the head is parsed: kept between heads, so a
+  // head's fields cost no allocation until they are copied into `headers`.
+  std::vector<Headers::FieldSpan> spans;
 
   // Body framing fields, read as the fields go by.
   bool has_content_length = false;

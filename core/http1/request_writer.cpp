@@ -93,7 +93,7 @@ Result<RequestFraming> validate_request(std::string_view method, std::string_vie
     } else if (iequals(f.name, "Content-Length")) {
       ++lengths;
       if (!parse_length(f.value, framing.length)) {
-        return fail(ErrorCode::invalid_header_value, "Content-Length '" + f.value + "' is not a non-negative decimal");
+        return fail(ErrorCode::invalid_header_value, "Content-Length '" + std::string(f.value) + "' is not a non-negative decimal");
       }
     } else if (iequals(f.name, "Transfer-Encoding")) {
       has_te = true;

@@ -43,8 +43,6 @@ bool is_hex(char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-constexpr std::size_t kExpectedFields = 16;
-
 }  // namespace
 
 void ResponseReader::FieldText::append(const char* at, std::size_t n) {
@@ -204,9 +202,6 @@ bool ResponseReader::scan_head(const char* begin, const char* end) {
 // stopped, so each byte is scanned once however the input is split.
 Result<Event> ResponseReader::parse_head_bytes(const char* begin, const char* end, std::size_t& consumed) {
   if (begin != end) started_ = true;
-  // head_ lost its field vector to the previous event: one allocation for a
-  // typical head instead of regrowing at 1, 2, 4, 8 fields.
-  head_.headers.reserve(kExpectedFields);
   std::optional<std::size_t> whole;
   if (phase_bytes_ == 0 && begin != end) {
     // Nearly always the whole head comes in the first read: one pass checks

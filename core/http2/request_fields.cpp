@@ -95,7 +95,7 @@ Result<RequestFields> build_request_fields(std::string_view method, std::string_
       if (content_length_sent) continue;  // identical repeats collapse to one
       content_length_sent = true;
     }
-    out.fields.push_back({to_lower(f.name), f.value, is_never_indexed(f.name)});
+    out.fields.push_back({to_lower(f.name), std::string(f.value), is_never_indexed(f.name)});
   }
   return out;
 }
@@ -106,9 +106,9 @@ Result<std::vector<RequestField>> build_trailer_fields(const Headers& trailers) 
   for (const auto& f : trailers) {
     if (auto ok = validate_field(f.name, f.value); !ok) return Unexpected{ok.error()};
     if (is_connection_specific(f.name) || iequals(f.name, "host") || iequals(f.name, "te")) {
-      return fail(ErrorCode::invalid_header_name, "connection-specific trailer: " + f.name);
+      return fail(ErrorCode::invalid_header_name, "connection-specific trailer: " + std::string(f.name));
     }
-    out.push_back({to_lower(f.name), f.value, is_never_indexed(f.name)});
+    out.push_back({to_lower(f.name), std::string(f.value), is_never_indexed(f.name)});
   }
   return out;
 }

@@ -13,8 +13,13 @@
 
 #include <array>
 #include <cstddef>
+#include <compare>
+#include <cstdint>
 #include <initializer_list>
+#include <iterator>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,36 +53,65 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 // ASCII lower-casing.
 std::string to_lower(std::string_view s);
 
+// One field as Headers hands it out: views into the Headers' storage, valid
+// until its next mutation (like get()'s answer).
 struct HeaderField {
-  HeaderField() = default;
-  HeaderField(std::string_view n, std::string_view v) : name(n), value(v) {}
-
-  std::string name;
-  std::string value;
+  std::string_view name;
+  std::string_view value;
 };
 
+// Storage: every name and value lives in one byte buffer, each field a slot
+// of offsets into it (a FieldSpan). A response head of eight fields is then two allocations
+// (the buffer and the slots) and one copy per field, where a std::string pair
+// per field was up to three allocations and two constructions; copying Headers
+// is two allocations and two memcpys. The buffer holds offsets, not pointers,
+// so growing or copying it needs no fix-up. set() and remove() leave the old
+// bytes behind until the buffer next grows, which copies only live fields.
 class Headers {
  public:
-  using const_iterator = std::vector<HeaderField>::const_iterator;
+  class const_iterator;
 
   Headers() = default;
   Headers(std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
-  Headers(const Headers&) = default;
-  Headers& operator=(const Headers&) = default;
+  Headers(const Headers& other);
+  Headers& operator=(const Headers& other);
   // A moved-from Headers is empty and not validated(). Inline: heads and
   // requests are moved several times on their way through a request.
-  Headers(Headers&& other) noexcept : fields_(std::move(other.fields_)), validated_(other.validated_) { other.clear(); }
+  Headers(Headers&& other) noexcept
+      : slots_(std::move(other.slots_)),
+        bytes_(std::move(other.bytes_)),
+        used_(other.used_),
+        capacity_(other.capacity_),
+        validated_(other.validated_) {
+    other.reset_storage();
+  }
   Headers& operator=(Headers&& other) noexcept {
     if (this != &other) {
-      fields_ = std::move(other.fields_);
+      slots_ = std::move(other.slots_);
+      bytes_ = std::move(other.bytes_);
+      used_ = other.used_;
+      capacity_ = other.capacity_;
       validated_ = other.validated_;
-      // The standard leaves a moved-from vector's elements unspecified here:
-      // empty it, so that it never claims fields it did not check.
-      other.clear();
+      other.reset_storage();
     }
     return *this;
   }
   ~Headers() = default;
+
+  // Where one field's name and value are in a block of bytes: offsets from
+  // the block's start, the value after the name (see assign()).
+  struct FieldSpan {
+    std::uint32_t name_at;
+    std::uint32_t name_size;
+    std::uint32_t value_at;
+    std::uint32_t value_size;
+  };
+
+  // Replaces the fields by one copy of `block` with a field at each span, in
+  // order. For parsers: a response head's fields are views into the bytes
+  // read, and this keeps them with one allocation and one copy for all. The
+  // spans must lie within the block.
+  void assign(std::string_view block, std::span<const FieldSpan> fields);
 
   // Appends a field, keeping any existing ones of the same name.
   void add(std::string_view name, std::string_view value);
@@ -98,7 +132,7 @@ class Headers {
   // Whether a comma-separated header (Connection, Transfer-Encoding) lists a token.
   bool has_token(std::string_view name, std::string_view token) const;
 
-  // Appends every field of `other`.
+  // Appends every field of `other` (which may be this Headers).
   void extend(const Headers& other);
 
   // Checks every field with validate_field(), in order, and returns the first
@@ -110,24 +144,96 @@ class Headers {
   // field's name is a token and no value holds CR, LF or NUL.
   bool validated() const noexcept { return validated_; }
 
-  std::size_t size() const noexcept { return fields_.size(); }
-  bool empty() const noexcept { return fields_.empty(); }
+  std::size_t size() const noexcept { return slots_.size(); }
+  bool empty() const noexcept { return slots_.empty(); }
+  // Drops every field and keeps the storage for the next ones.
   void clear() noexcept {
-    fields_.clear();
+    slots_.clear();
+    used_ = 0;
     validated_ = false;
   }
-  void reserve(std::size_t n) { fields_.reserve(n); }
-  const_iterator begin() const noexcept { return fields_.begin(); }
-  const_iterator end() const noexcept { return fields_.end(); }
-  const HeaderField& operator[](std::size_t i) const { return fields_[i]; }
+  void reserve(std::size_t fields) { slots_.reserve(fields); }
+  const_iterator begin() const noexcept;
+  const_iterator end() const noexcept;
+  // The i-th field, views valid until the next mutation.
+  HeaderField operator[](std::size_t i) const noexcept { return field(slots_[i]); }
 
   // Multiset equality ignoring name case but not order of same-named values.
   friend bool operator==(const Headers& a, const Headers& b);
 
  private:
-  std::vector<HeaderField> fields_;
+  using Slot = FieldSpan;
+
+  HeaderField field(const Slot& s) const noexcept {
+    const char* p = bytes_.get();
+    return {std::string_view(p + s.name_at, s.name_size), std::string_view(p + s.value_at, s.value_size)};
+  }
+  // Copies name and value to the end of the buffer and returns their slot.
+  Slot store(std::string_view name, std::string_view value);
+  // Makes room for `more` bytes: a new buffer holding only the live fields.
+  // Returns the old buffer, which the caller keeps until it has copied its
+  // arguments (they may view into it).
+  std::unique_ptr<char[]> grow(std::size_t more);
+  void reset_storage() noexcept {
+    slots_.clear();
+    bytes_.reset();
+    used_ = 0;
+    capacity_ = 0;
+    validated_ = false;
+  }
+
+  std::vector<Slot> slots_;
+  std::unique_ptr<char[]> bytes_;
+  std::uint32_t used_ = 0;
+  std::uint32_t capacity_ = 0;
   bool validated_ = false;
 };
+
+// Iterates the fields in order, yielding HeaderField views by value.
+class Headers::const_iterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using iterator_concept = std::random_access_iterator_tag;
+  using value_type = HeaderField;
+  using difference_type = std::ptrdiff_t;
+  using reference = HeaderField;
+  using pointer = void;
+
+  // operator-> needs an object to point at: this one holds the field.
+  struct Arrow {
+    HeaderField field;
+    const HeaderField* operator->() const noexcept { return &field; }
+  };
+
+  const_iterator() = default;
+  HeaderField operator*() const noexcept { return (*owner_)[index_]; }
+  Arrow operator->() const noexcept { return Arrow{**this}; }
+  HeaderField operator[](difference_type n) const noexcept { return (*owner_)[index_ + static_cast<std::size_t>(n)]; }
+  const_iterator& operator++() noexcept { ++index_; return *this; }
+  const_iterator operator++(int) noexcept { auto old = *this; ++index_; return old; }
+  const_iterator& operator--() noexcept { --index_; return *this; }
+  const_iterator operator--(int) noexcept { auto old = *this; --index_; return old; }
+  const_iterator& operator+=(difference_type n) noexcept { index_ += static_cast<std::size_t>(n); return *this; }
+  const_iterator& operator-=(difference_type n) noexcept { index_ -= static_cast<std::size_t>(n); return *this; }
+  friend const_iterator operator+(const_iterator it, difference_type n) noexcept { return it += n; }
+  friend const_iterator operator+(difference_type n, const_iterator it) noexcept { return it += n; }
+  friend const_iterator operator-(const_iterator it, difference_type n) noexcept { return it -= n; }
+  friend difference_type operator-(const const_iterator& a, const const_iterator& b) noexcept {
+    return static_cast<difference_type>(a.index_) - static_cast<difference_type>(b.index_);
+  }
+  friend bool operator==(const const_iterator& a, const const_iterator& b) noexcept { return a.index_ == b.index_; }
+  friend auto operator<=>(const const_iterator& a, const const_iterator& b) noexcept { return a.index_ <=> b.index_; }
+
+ private:
+  friend class Headers;
+  const_iterator(const Headers* owner, std::size_t index) noexcept : owner_(owner), index_(index) {}
+
+  const Headers* owner_ = nullptr;
+  std::size_t index_ = 0;
+};
+
+inline Headers::const_iterator Headers::begin() const noexcept { return {this, 0}; }
+inline Headers::const_iterator Headers::end() const noexcept { return {this, slots_.size()}; }
 
 // RFC 9110 §5.6.2 token characters.
 bool is_token(std::string_view s) noexcept;

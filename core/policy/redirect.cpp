@@ -42,7 +42,7 @@ void strip(Headers& headers, std::string_view name, std::vector<std::string>& st
   const auto it =
       std::find_if(headers.begin(), headers.end(), [name](const HeaderField& f) { return iequals(f.name, name); });
   if (it == headers.end()) return;
-  std::string spelled = it->name;
+  std::string spelled(it->name);
   headers.remove(name);
   stripped.push_back(std::move(spelled));
 }

@@ -73,7 +73,7 @@ class Driver {
       outcome.attempts.push_back(headers);
 
       std::string wire = "GET " + target->request_uri() + " HTTP/1.1\r\n";
-      for (const HeaderField& field : headers) wire += field.name + ": " + field.value + "\r\n";
+      for (const HeaderField& field : headers) wire.append(field.name).append(": ").append(field.value).append("\r\n");
       wire += "\r\n";
       RawConnection connection(httpbin_.port());
       connection.send(wire);

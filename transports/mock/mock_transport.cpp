@@ -36,7 +36,7 @@ std::string serialize(const Reply& reply, bool head_request) {
   std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " ";
   out += reply.reason.empty() ? std::string(status::reason_phrase(reply.status)) : reply.reason;
   out += "\r\n";
-  for (const auto& f : reply.headers) out += f.name + ": " + f.value + "\r\n";
+  for (const auto& f : reply.headers) out.append(f.name).append(": ").append(f.value).append("\r\n");
   const bool bodiless = reply.status == 204 || reply.status == 304 || (reply.status >= 100 && reply.status < 200);
   if (!bodiless && !reply.headers.contains("Content-Length") && !reply.headers.contains("Transfer-Encoding")) {
     out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n";

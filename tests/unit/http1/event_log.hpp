@@ -28,7 +28,7 @@ struct Log {
 
 inline std::string fields_text(const Headers& h) {
   std::string out;
-  for (const auto& f : h) out += " " + f.name + "=" + f.value;
+  for (const auto& f : h) out.append(" ").append(f.name).append("=").append(f.value);
   return out;
 }
 

@@ -269,7 +269,7 @@ TEST_CASE("validate_request reads Expect and Connection tokens from any field of
   for (const auto& row : rows) {
     INFO("fields:" << [&] {
       std::string s;
-      for (const auto& f : row.headers) s += " " + f.name + "=" + f.value;
+      for (const auto& f : row.headers) s.append(" ").append(f.name).append("=").append(f.value);
       return s;
     }());
     auto framing = validate_request("GET", "/", row.headers);

@@ -20,7 +20,7 @@ std::vector<nghttp2_nv> to_nva(const std::vector<std::pair<std::string, std::str
 
 std::string join(const Headers& h) {
   std::string out;
-  for (const auto& f : h) out += " " + f.name + "=" + f.value;
+  for (const auto& f : h) out.append(" ").append(f.name).append("=").append(f.value);
   return out;
 }
 

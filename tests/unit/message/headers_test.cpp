@@ -1,8 +1,11 @@
 #include <catch.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/message/headers.hpp"
 #include "core/message/method.hpp"
@@ -128,6 +131,117 @@ bool reference_tchar(unsigned char c) {
 }
 unsigned char reference_lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c; }
 }  // namespace
+
+TEST_CASE("Headers storage: fields survive growth, self-references and the garbage set() leaves", "[message][headers]") {
+  SECTION("many fields of every length keep their bytes across regrowth, copy and move") {
+    Headers h;
+    std::vector<std::pair<std::string, std::string>> expected;
+    for (int i = 0; i < 300; ++i) {
+      std::string name = "X-Field-" + std::to_string(i);
+      std::string value(static_cast<std::size_t>(i % 37), static_cast<char>('a' + i % 26));
+      h.add(name, value);
+      expected.emplace_back(std::move(name), std::move(value));
+    }
+    const auto matches = [&](const Headers& got) {
+      REQUIRE(got.size() == expected.size());
+      std::size_t i = 0;
+      for (const hipp::HeaderField f : got) {
+        CHECK(f.name == expected[i].first);
+        CHECK(f.value == expected[i].second);
+        ++i;
+      }
+    };
+    matches(h);
+    const Headers copy = h;
+    matches(copy);
+    Headers moved = std::move(h);
+    matches(moved);
+    CHECK(h.empty());
+    h = moved;  // a moved-from Headers takes new fields
+    matches(h);
+  }
+
+  SECTION("arguments that view the Headers' own bytes are copied before the buffer moves") {
+    Headers h{{"A", "first"}};
+    for (int i = 0; i < 200; ++i) {
+      const std::string_view own = *h.get("A");  // a view into h, kept across the growth add() may cause
+      h.add("A", own);
+    }
+    for (const std::string_view v : h.get_all("A")) CHECK(v == "first");
+    h.set("B", *h.get("A"));
+    CHECK(h.get("B") == "first");
+    const std::string_view name = h[0].name;  // set() with a name viewing the field it replaces
+    h.set(name, "only");
+    CHECK(h.get_all("a") == std::vector<std::string_view>{"only"});
+    CHECK(h.size() == 2);
+  }
+
+  SECTION("set() over and over stays bounded: growth keeps only live fields") {
+    Headers h{{"Keep", "k"}};
+    for (int i = 0; i < 10000; ++i) h.set("Counter", std::string(100, static_cast<char>('0' + i % 10)));
+    CHECK(h.size() == 2);
+    CHECK(h.get("Keep") == "k");
+    CHECK(h.get("Counter") == std::string(100, '9'));
+  }
+
+  SECTION("extend() with itself doubles the fields") {
+    Headers h{{"A", "1"}, {"B", "2"}};
+    h.extend(h);
+    REQUIRE(h.size() == 4);
+    CHECK(h[2].name == "A");
+    CHECK(h[3].value == "2");
+  }
+
+  SECTION("clear() keeps nothing, empty names and values are fields too") {
+    Headers h{{"A", "1"}};
+    h.clear();
+    CHECK(h.empty());
+    CHECK_FALSE(h.contains("A"));
+    h.add("", "");
+    h.add("E", "");
+    REQUIRE(h.size() == 2);
+    CHECK(h[0].name.empty());
+    CHECK(h.get("E") == "");
+    const Headers copy = h;
+    CHECK(copy == h);
+  }
+
+  SECTION("assign() keeps one copy of a block: fields at their spans, later additions after them") {
+    std::string wire = "Server: nginx\r\nContent-Length:  100 \r\n";
+    using Span = Headers::FieldSpan;
+    const std::vector<Span> spans{{0, 6, 8, 5}, {15, 14, 32, 3}};
+    Headers h{{"Old", "gone"}};
+    h.assign(wire, spans);
+    wire.assign(wire.size(), 'x');  // the Headers owns its copy
+    REQUIRE(h.size() == 2);
+    CHECK(h[0].name == "Server");
+    CHECK(h[0].value == "nginx");
+    CHECK(h.get("content-length") == "100");
+    CHECK_FALSE(h.contains("Old"));
+    CHECK_FALSE(h.validated());
+    for (int i = 0; i < 100; ++i) h.add("X-" + std::to_string(i), "v");  // growth moves the spans' bytes along
+    CHECK(h.get("Server") == "nginx");
+    CHECK(h.get("Content-Length") == "100");
+    const Headers copy = h;
+    CHECK(copy == h);
+    CHECK(copy[1].value == "100");
+    // A block that views the Headers' own bytes.
+    const std::string_view own(h[0].name.data(), 13);  // "Server" .. "nginx"
+    h.assign(own, std::vector<Span>{{0, 6, 8, 5}});
+    REQUIRE(h.size() == 1);
+    CHECK(h.get("Server") == "nginx");
+  }
+
+  SECTION("iterators work with the standard algorithms") {
+    const Headers h{{"A", "1"}, {"B", "2"}, {"C", "3"}};
+    const auto it = std::find_if(h.begin(), h.end(), [](const hipp::HeaderField& f) { return f.name == "B"; });
+    REQUIRE(it != h.end());
+    CHECK(it->value == "2");
+    CHECK(it - h.begin() == 1);
+    CHECK(std::distance(h.begin(), h.end()) == 3);
+    CHECK(std::ranges::count_if(h, [](hipp::HeaderField f) { return f.value != "2"; }) == 2);
+  }
+}
 
 TEST_CASE("is_token, iequals and validate_field agree with their definitions on every byte") {
   for (int i = 0; i < 256; ++i) {

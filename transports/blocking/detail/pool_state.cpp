@@ -107,7 +107,7 @@ Response PoolState::execute(PreparedExchange&& prepared) {
           trace(options_.trace, TraceKind::request_head, [&] {
             const exchange::Request& r = ex.request();
             std::string head = r.method + " " + r.target() + " HTTP/2\r\n";
-            for (const auto& f : r.headers) head += f.name + ": " + f.value + "\r\n";
+            for (const auto& f : r.headers) head.append(f.name).append(": ").append(f.value).append("\r\n");
             return head + "\r\n";
           });
         }
